@@ -1,0 +1,57 @@
+"""The audit store seam: append-only, hash-chained records of screenings and review decisions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+SCHEMA_VERSION = 1
+GENESIS = "0" * 64
+
+
+def new_id() -> str:
+    """A time-sortable record id: milliseconds since the epoch, then randomness."""
+    return f"{int(time.time() * 1000):012x}{secrets.token_hex(6)}"
+
+
+def canonical(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain_hash(prev_hash: str, seq: int, record_id: str, kind: str, body: str) -> str:
+    payload = "\n".join((prev_hash, str(seq), record_id, kind, body))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoredRecord:
+    seq: int
+    id: str
+    kind: str
+    created_at: str
+    body: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    first_bad_id: str | None = None
+    reason: str = ""
+
+
+class AuditStore(Protocol):
+    def append(self, kind: str, body: dict[str, Any]) -> StoredRecord: ...
+
+    def get(self, record_id: str) -> StoredRecord | None: ...
+
+    def records(self, **filters: Any) -> list[StoredRecord]: ...
+
+    def verify(self) -> VerifyReport: ...

@@ -1,0 +1,154 @@
+"""HTML: visible text in reading order, plus what a reader or a crawler can still dig out.
+
+Block elements become segments (``line`` = source line, ``paragraph`` = block number in reading
+order). Text inside elements hidden by ``hidden``, ``display:none``, ``visibility:hidden`` or a zero
+font size is reported with ``part: hidden``; ``title``/``alt``/``aria-label``/``placeholder``
+attributes with ``part: attribute``; ``<meta>`` content with ``part: metadata``; comments with
+``part: comment``. Scripts and styles are not text a reader sees and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.etree as etree
+import lxml.html
+
+from ..models import Document, Origin, Part, Segment
+from . import issues, sniff
+from .base import ExtractContext
+from .text import decode_text, normalize_newlines
+
+_BLOCK_TAGS = frozenset(
+    ["address", "article", "aside", "blockquote", "body", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "title", "option"]
+)
+_SKIP_TAGS = frozenset(("script", "style", "template", "svg", "math"))
+_TEXT_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-title", "data-original-title")
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:;|$|!)",
+    re.IGNORECASE,
+)
+_META_NAMES = frozenset(("description", "keywords", "author", "subject", "title", "classification", "密级"))
+
+
+@dataclass
+class _Block:
+    part: Part
+    line: int | None
+    chunks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Walker:
+    blocks: list[_Block] = field(default_factory=list)
+    extras: list[Segment] = field(default_factory=list)
+
+    def current(self, part: Part, line: int | None) -> _Block:
+        if not self.blocks or self.blocks[-1].part is not part:
+            self.blocks.append(_Block(part=part, line=line))
+        return self.blocks[-1]
+
+    def add_text(self, text: str | None, part: Part, line: int | None) -> None:
+        if text:
+            block = self.current(part, line)
+            if block.line is None:
+                block.line = line
+            block.chunks.append(text)
+
+    def break_block(self, part: Part, line: int | None) -> None:
+        self.blocks.append(_Block(part=part, line=line))
+
+    def walk(self, element: etree._Element, hidden: bool) -> None:
+        line = element.sourceline
+        if isinstance(element, etree._Comment):
+            if element.text and element.text.strip():
+                self.extras.append(Segment(text=element.text.strip(), origin=Origin(part=Part.COMMENT, line=line)))
+            return
+        if not isinstance(element.tag, str):
+            return
+        tag = element.tag.lower()
+        if tag in _SKIP_TAGS:
+            return
+        if tag == "meta":
+            self._meta(element, line)
+            return
+        self._attributes(element, line)
+        hidden = hidden or _is_hidden(element)
+        part = Part.HIDDEN if hidden else (Part.TITLE if tag == "title" else Part.BODY)
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.break_block(part, line)
+        self.add_text(element.text, part, line)
+        for child in element:
+            self.walk(child, hidden)
+            self.add_text(child.tail, part, child.sourceline)
+        if block:
+            self.break_block(part, line)
+
+    def _meta(self, element: etree._Element, line: int | None) -> None:
+        name = (element.get("name") or element.get("property") or element.get("http-equiv") or "").strip()
+        content = element.get("content")
+        if content and content.strip() and (name.lower() in _META_NAMES or not name.lower().startswith("viewport")):
+            self.extras.append(
+                Segment(text=content.strip(), origin=Origin(part=Part.METADATA, line=line, name=name or "meta"))
+            )
+
+    def _attributes(self, element: etree._Element, line: int | None) -> None:
+        for attribute in _TEXT_ATTRIBUTES:
+            value = element.get(attribute)
+            if value and value.strip():
+                origin = Origin(part=Part.ATTRIBUTE, line=line, name=f"{element.tag}@{attribute}")
+                self.extras.append(Segment(text=value.strip(), origin=origin))
+
+
+def _is_hidden(element: etree._Element) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    if element.tag == "input" and (element.get("type") or "").lower() == "hidden":
+        return True
+    style = element.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _block_text(block: _Block) -> str:
+    text = "".join(block.chunks)
+    text = normalize_newlines(text)
+    lines = [" ".join(line.split()) if line.strip() else "" for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def html_segments(markup: str) -> list[Segment]:
+    """Segments of an HTML string in reading order, then the attribute, meta and comment parts."""
+    if not markup.strip():
+        return []
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return []
+    walker = _Walker()
+    walker.walk(root, hidden=False)
+    for comment in root.getroottree().getroot().itersiblings(preceding=True):
+        walker.walk(comment, hidden=False)
+    segments: list[Segment] = []
+    paragraph = 0
+    for block in walker.blocks:
+        text = _block_text(block)
+        if text:
+            paragraph += 1
+            segments.append(Segment(text=text, origin=Origin(part=block.part, line=block.line, paragraph=paragraph)))
+    return segments + walker.extras
+
+
+class HtmlExtractor:
+    name = "html"
+    media_types = (sniff.HTML,)
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Document:
+        markup, doubts = decode_text(data, html=True)
+        segments = html_segments(markup)
+        if ctx.depth:
+            segments = [s.model_copy(update={"origin": s.origin.model_copy(update={"path": ctx.path})}) for s in segments]
+        if not segments and markup.strip():
+            doubts.append(issues.issue(issues.UNREADABLE, "HTML 无法解析"))
+        return Document(media_type=sniff.HTML, segments=segments, issues=doubts)

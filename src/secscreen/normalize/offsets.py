@@ -1,0 +1,86 @@
+"""An exact map from positions in a derived text back to positions in the text it came from.
+
+A derived text is built from the source by replacing single characters with strings of any length
+(including the empty string). The map stores one piece per edit and one per unchanged run, so it
+costs memory only where the text changed.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+
+@dataclass
+class OffsetMap:
+    """Pieces ``(derived_start, source_start, derived_len, source_len)`` in order.
+
+    For unchanged runs ``derived_len == source_len``; for an edit ``source_len == 1``.
+    """
+
+    derived_starts: list[int] = field(default_factory=list)
+    source_starts: list[int] = field(default_factory=list)
+    derived_lens: list[int] = field(default_factory=list)
+    source_lens: list[int] = field(default_factory=list)
+    source_length: int = 0
+    identity: bool = True
+
+    @classmethod
+    def build(cls, source_length: int, edits: list[tuple[int, int]]) -> OffsetMap:
+        """``edits`` are ``(source_position, derived_length)`` for each replaced source character."""
+        omap = cls(source_length=source_length, identity=not edits)
+        derived = source = 0
+        for position, length in edits:
+            if position > source:
+                omap._add(derived, source, position - source, position - source)
+                derived += position - source
+            omap._add(derived, position, length, 1)
+            derived += length
+            source = position + 1
+        if source < source_length or not omap.derived_starts:
+            omap._add(derived, source, source_length - source, source_length - source)
+        return omap
+
+    def _add(self, derived: int, source: int, derived_len: int, source_len: int) -> None:
+        self.derived_starts.append(derived)
+        self.source_starts.append(source)
+        self.derived_lens.append(derived_len)
+        self.source_lens.append(source_len)
+
+    def start(self, position: int) -> int:
+        """Source position of the character at derived ``position``."""
+        if self.identity:
+            return position
+        index = bisect_right(self.derived_starts, position) - 1
+        while index >= 0 and self.derived_lens[index] == 0:
+            index += 1
+        if index < 0 or index >= len(self.derived_starts):
+            return self.source_length
+        offset = position - self.derived_starts[index]
+        if self.derived_lens[index] == self.source_lens[index]:
+            return self.source_starts[index] + offset
+        return self.source_starts[index]
+
+    def end(self, position: int) -> int:
+        """Source position just after derived character ``position - 1`` (an exclusive end)."""
+        if self.identity:
+            return position
+        if position <= 0:
+            return self.start(0)
+        last = position - 1
+        index = bisect_right(self.derived_starts, last) - 1
+        while index >= 0 and self.derived_lens[index] == 0:
+            index -= 1
+        if index < 0:
+            return 0
+        offset = last - self.derived_starts[index]
+        if self.derived_lens[index] == self.source_lens[index]:
+            return self.source_starts[index] + offset + 1
+        return self.source_starts[index] + self.source_lens[index]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source span of the derived span ``[start, end)``."""
+        if end <= start:
+            source = self.start(start)
+            return source, source
+        return self.start(start), self.end(end)

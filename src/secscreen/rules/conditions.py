@@ -1,0 +1,132 @@
+"""Named predicates over one candidate hit in its context. Each returns (holds, explanation).
+
+They only decide; they never search for new hits. The docs list each with what it suppresses.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from ..match import Hit
+from ..models import Segment
+from ..normalize import Normalized, fold_keyword
+from .schema import Conditions, Near
+
+
+@dataclass
+class HitContext:
+    hit: Hit
+    segment: Segment
+    text: Normalized
+    zones: frozenset[str]
+    line: int | None
+
+    def folded_line(self) -> tuple[int, int]:
+        folded = self.text.folded
+        start = folded.rfind("\n", 0, self.hit.start) + 1
+        end = folded.find("\n", self.hit.end)
+        return start, len(folded) if end == -1 else end
+
+
+def _meaningful(text: str) -> bool:
+    """Whether text holds a letter, digit or CJK character (not only spaces, brackets and punctuation)."""
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
+def standalone(ctx: HitContext) -> bool:
+    start, end = ctx.folded_line()
+    folded = ctx.text.folded
+    return not _meaningful(folded[start : ctx.hit.start]) and not _meaningful(folded[ctx.hit.end : end])
+
+
+def line_start(ctx: HitContext) -> bool:
+    start, _ = ctx.folded_line()
+    return not _meaningful(ctx.text.folded[start : ctx.hit.start])
+
+
+def near(ctx: HitContext, spec: Near) -> str | None:
+    """The first of ``spec.words`` found within ``spec.window`` characters of the hit, if any."""
+    folded = ctx.text.folded
+    before = folded[max(0, ctx.hit.start - spec.window) : ctx.hit.start]
+    after = folded[ctx.hit.end : ctx.hit.end + spec.window]
+    compact_before = fold_keyword(before)
+    compact_after = fold_keyword(after)
+    for word in spec.words:
+        key = fold_keyword(word)
+        if key and (key in compact_before or key in compact_after):
+            return word
+    return None
+
+
+def inside(ctx: HitContext, pair: str, limit: int = 80) -> bool:
+    """Whether the hit lies between an opening and closing bracket of ``pair`` on its line."""
+    opening, closing = fold_keyword(pair[0]) or pair[0], fold_keyword(pair[1]) or pair[1]
+    start, end = ctx.folded_line()
+    folded = ctx.text.folded
+    left = folded[max(start, ctx.hit.start - limit) : ctx.hit.start]
+    right = folded[ctx.hit.end : min(end, ctx.hit.end + limit)]
+    open_at = left.rfind(opening)
+    if open_at == -1 or (opening != closing and left.rfind(closing) > open_at):
+        return False
+    close_at = right.find(closing)
+    if close_at == -1:
+        return False
+    return opening == closing or right.find(opening, 0, close_at) == -1
+
+
+def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
+    """Whether all given conditions hold, and the explanation of those that decided it."""
+    why: list[str] = []
+    part = ctx.segment.origin.part
+    if conditions.parts is not None and part not in conditions.parts:
+        return False, [f"部位 {part.value} 不在 {[p.value for p in conditions.parts]} 中"]
+    if conditions.not_parts is not None and part in conditions.not_parts:
+        return False, [f"部位 {part.value} 被排除"]
+    if conditions.zones is not None:
+        hit_zones = ctx.zones & set(conditions.zones)
+        if not hit_zones:
+            return False, [f"位于 {sorted(ctx.zones)} 区，不在 {conditions.zones} 区"]
+        why.append(f"位于{_zone_names(hit_zones)}")
+    if conditions.not_zones is not None and ctx.zones & set(conditions.not_zones):
+        return False, [f"位于被排除的 {sorted(ctx.zones & set(conditions.not_zones))} 区"]
+    if conditions.standalone is not None:
+        alone = standalone(ctx)
+        if alone != conditions.standalone:
+            return False, ["不是单独成行" if conditions.standalone else "单独成行"]
+        if alone:
+            why.append("单独成行")
+    if conditions.line_start is not None and line_start(ctx) != conditions.line_start:
+        return False, ["不在行首" if conditions.line_start else "位于行首"]
+    if conditions.near is not None:
+        word = near(ctx, conditions.near)
+        if word is None:
+            return False, [f"附近没有 {conditions.near.words}"]
+        why.append(f"附近有“{word}”")
+    if conditions.not_near is not None:
+        word = near(ctx, conditions.not_near)
+        if word is not None:
+            return False, [f"附近有“{word}”"]
+    for pair in conditions.inside or []:
+        if not inside(ctx, pair):
+            return False, [f"不在 {pair} 之内"]
+        why.append(f"位于 {pair} 之内")
+    for pair in conditions.not_inside or []:
+        if inside(ctx, pair):
+            return False, [f"位于 {pair} 之内"]
+    if conditions.any_of is not None:
+        for alternative in conditions.any_of:
+            holds, reasons = check(alternative, ctx)
+            if holds:
+                why.extend(reasons)
+                break
+        else:
+            return False, ["其余条件均不满足（any_of）"]
+    return True, why
+
+
+_ZONE_NAMES = {"header": "版头区", "note": "附注行", "footer": "页脚/版记区", "metadata": "文件属性", "body": "正文"}
+
+
+def _zone_names(zones: set[str] | frozenset[str]) -> str:
+    return "、".join(_ZONE_NAMES.get(z, z) for z in sorted(zones))

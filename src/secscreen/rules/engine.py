@@ -1,0 +1,199 @@
+"""Rules stage: candidate hits + conditions + allow-lists + overrides -> explained findings.
+
+Order for each candidate: dropped by the matcher (boundary, validator) -> the rule's conditions ->
+allow-list spans -> overrides (first that holds) -> repeat counts (``min_count``). Every candidate that
+does not become a finding is kept in ``suppressed`` with the reason, for ``secscreen rules try``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..models import Action, Document, Finding, Location, Part, Segment
+from ..normalize import PRIVATE_USE_RE, Normalized, fold_keyword, normalize
+from . import conditions as cond
+from .compiled import CompiledRuleSet
+from .schema import Kind, Rule
+from .source import source_findings
+from .zones import layout
+
+SNIPPET_RADIUS = 24
+OBFUSCATION_RULE = "EX-004"
+
+
+@dataclass
+class Suppressed:
+    rule_id: str
+    matched: str
+    reason: str
+    part: str
+    line: int | None
+
+
+@dataclass
+class Evaluation:
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    rule: Rule
+    ctx: cond.HitContext
+    segment_index: int
+    action: Action | None = None
+    why: list[str] = field(default_factory=list)
+
+
+def snippet(text: str, start: int, end: int, radius: int = SNIPPET_RADIUS) -> str:
+    lo, hi = max(0, start - radius), min(len(text), end + radius)
+    body = text[lo:start] + "【" + text[start:end] + "】" + text[end:hi]
+    body = " ".join(body.split())
+    return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else "")
+
+
+def _location(segment: Segment, line_no: int, start: int, end: int, zones: frozenset[str]) -> Location:
+    origin = segment.origin
+    line = origin.line + line_no if origin.line is not None else None
+    zone = next((z for z in ("header", "note", "footer", "metadata") if z in zones), "body")
+    return Location(part=origin.part, page=origin.page, line=line, paragraph=origin.paragraph, start=start, end=end,
+                    path=origin.path, name=origin.name, zone=zone)
+
+
+def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str] | None = None) -> Evaluation:
+    meta = meta or {}
+    result = Evaluation()
+    lines = layout(document)
+    candidates: list[_Candidate] = []
+    allow_spans: list[tuple[int, int, int, Rule]] = []
+    for index, segment in enumerate(document.segments):
+        if not segment.text.strip():
+            continue
+        text = normalize(segment.text)
+        for hit in compiled.matcher.match(text):
+            rule = compiled.rules[hit.rule_id]
+            seg_lines = lines[index]
+            line_no = seg_lines.line_index(hit.ostart)
+            ctx = cond.HitContext(hit, segment, text, seg_lines.zones[line_no], line_no)
+            if hit.dropped:
+                result.suppressed.append(_suppressed(rule, ctx, hit.dropped))
+                continue
+            holds, why = cond.check(rule.conditions, ctx)
+            if not holds:
+                result.suppressed.append(_suppressed(rule, ctx, "条件不满足：" + "；".join(why)))
+                continue
+            if rule.kind is Kind.ALLOW:
+                allow_spans.append((index, hit.ostart, hit.oend, rule))
+            else:
+                candidates.append(_Candidate(rule, ctx, index, why=why))
+    survivors = [c for c in candidates if not _allowed(c, allow_spans, result)]
+    survivors = [c for c in survivors if _apply_overrides(c, result)]
+    survivors = _apply_counts(survivors, result)
+    for candidate in survivors:
+        result.findings.append(_finding(candidate, lines))
+    result.findings.extend(_obfuscation(survivors, lines))
+    result.findings.extend(source_findings(document, compiled, meta))
+    result.findings.sort(key=lambda f: (-f.action.rank, f.rule_id, f.location.start))
+    return result
+
+
+def _suppressed(rule: Rule, ctx: cond.HitContext, reason: str) -> Suppressed:
+    matched = ctx.segment.text[ctx.hit.ostart : ctx.hit.oend]
+    return Suppressed(rule.id, matched, reason, ctx.segment.origin.part.value, ctx.line)
+
+
+def _allowed(candidate: _Candidate, spans: list[tuple[int, int, int, Rule]], result: Evaluation) -> bool:
+    if not candidate.rule.suppressible:
+        return False
+    hit = candidate.ctx.hit
+    for index, start, end, allow in spans:
+        if index == candidate.segment_index and start <= hit.ostart and hit.oend <= end:
+            targets = allow.applies_to
+            if "*" in targets or candidate.rule.id in targets or candidate.rule.category in targets:
+                allowed_text = candidate.ctx.segment.text[start:end]
+                reason = f"白名单 {allow.id}（{allow.title}）覆盖：“{allowed_text}”"
+                result.suppressed.append(_suppressed(candidate.rule, candidate.ctx, reason))
+                return True
+    return False
+
+
+def _apply_overrides(candidate: _Candidate, result: Evaluation) -> bool:
+    for override in candidate.rule.overrides:
+        if override.when.min_count is not None:
+            continue
+        holds, why = cond.check(override.when, candidate.ctx)
+        if holds:
+            if override.action == "suppress":
+                result.suppressed.append(_suppressed(candidate.rule, candidate.ctx, override.reason))
+                return False
+            candidate.action = Action(override.action)
+            candidate.why = [*why, override.reason]
+            return True
+    return True
+
+
+def _apply_counts(candidates: list[_Candidate], result: Evaluation) -> list[_Candidate]:
+    counts: dict[str, int] = {}
+    for candidate in candidates:
+        counts[candidate.rule.id] = counts.get(candidate.rule.id, 0) + 1
+    for candidate in candidates:
+        for override in candidate.rule.overrides:
+            threshold = override.when.min_count
+            if threshold is not None and counts[candidate.rule.id] >= threshold and candidate.action is None:
+                if override.action != "suppress":
+                    candidate.action = Action(override.action)
+                    candidate.why = [*candidate.why, f"全文共 {counts[candidate.rule.id]} 处；{override.reason}"]
+    return candidates
+
+
+def _finding(candidate: _Candidate, lines: list) -> Finding:
+    ctx, rule = candidate.ctx, candidate.rule
+    hit, segment = ctx.hit, ctx.segment
+    location = _location(segment, ctx.line or 0, hit.ostart, hit.oend, ctx.zones)
+    return Finding(
+        rule_id=rule.id,
+        title=rule.title,
+        category=rule.category,
+        action=candidate.action or rule.action,
+        matched=segment.text[hit.ostart : hit.oend],
+        location=location,
+        snippet=snippet(segment.text, hit.ostart, hit.oend),
+        rationale=rule.rationale,
+        why="；".join(candidate.why),
+    )
+
+
+def _obfuscation(candidates: list[_Candidate], lines: list) -> list[Finding]:
+    """EX-004: invisible or private-use characters inside a hit that asks for review or more."""
+    findings: list[Finding] = []
+    for candidate in candidates:
+        hit, text = candidate.ctx.hit, candidate.ctx.text
+        if (candidate.action or candidate.rule.action) is Action.INFO:
+            continue
+        hidden = text.invisible_in(hit.ostart, hit.oend)
+        private = len(PRIVATE_USE_RE.findall(text.original[hit.ostart : hit.oend]))
+        if hidden or private:
+            segment = candidate.ctx.segment
+            findings.append(Finding(
+                rule_id=OBFUSCATION_RULE,
+                title="标志或关键词中夹杂不可见字符",
+                category="obfuscation",
+                action=Action.REVIEW,
+                matched=segment.text[hit.ostart : hit.oend],
+                location=_location(segment, candidate.ctx.line or 0, hit.ostart, hit.oend, candidate.ctx.zones),
+                snippet=snippet(segment.text, hit.ostart, hit.oend),
+                rationale="关键词中插入零宽字符或符号字体私用区字符，常用于规避检查；应人工核实（参见规避手段说明）。",
+                why=f"命中 {candidate.rule.id}，其中有 {hidden} 个不可见字符、{private} 个私用区字符",
+            ))
+    return findings
+
+
+def try_text(text: str, compiled: CompiledRuleSet, part: Part = Part.BODY) -> Evaluation:
+    """Screen a bare text as a one-segment document (``rules try`` and rule examples)."""
+    from ..models import Origin
+
+    document = Document(media_type="text/plain", segments=[Segment(text=text, origin=Origin(part=part, line=1))])
+    return evaluate(document, compiled)
+
+
+__all__ = ["Evaluation", "Normalized", "Suppressed", "evaluate", "fold_keyword", "snippet", "try_text"]
