@@ -48,6 +48,24 @@ def screening_body(result: ScanResult, *, actor: str, channel: str, file_name: s
     }
 
 
+DECISIONS = ("approve", "reject", "override")
+
+
+def decision_body(screening: StoredRecord, *, decision: str, by: str, role: str, reason: str,
+                  channel: str) -> dict[str, Any]:
+    """The audit record of a reviewer's decision on a screening (appended; nothing is updated)."""
+    return {
+        "screening_id": screening.id,
+        "screening_sha256": screening.body.get("sha256"),
+        "screening_verdict": screening.body.get("verdict"),
+        "decision": decision,
+        "by": by,
+        "role": role,
+        "reason": reason,
+        "channel": channel,
+    }
+
+
 def _short(snippet: str) -> str:
     if len(snippet) <= 2 * CONTEXT_RADIUS + 12:
         return snippet
@@ -58,5 +76,5 @@ def _short(snippet: str) -> str:
     return snippet[max(0, start - CONTEXT_RADIUS) : end + 1 + CONTEXT_RADIUS]
 
 
-__all__ = ["STORES", "AuditStore", "SqliteAuditStore", "StoredRecord", "VerifyReport", "open_store",
+__all__ = ["DECISIONS", "STORES", "AuditStore", "decision_body", "SqliteAuditStore", "StoredRecord", "VerifyReport", "open_store",
            "screening_body"]
