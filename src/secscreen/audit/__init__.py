@@ -1,80 +1,25 @@
-"""Audit stage: every verdict is appended to a tamper-evident, hash-chained trail before it is given."""
+"""Audit stage: every verdict is appended to a tamper-evident, hash-chained trail before it is given.
+
+See docs/audit.md for the record model, verification and who may see what.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from ..models import ScanResult
-from .base import AuditStore, StoredRecord, VerifyReport
+from .base import SCHEMA_VERSION, AuditStore, StoredRecord, VerifyReport
+from .decisions import CHANNELS, DecisionRejected, UnknownRecord, decisions_for, record_decision
+from .records import CONTEXT_RADIUS, DECISIONS, decision_body, screening_body
 from .sqlite import SqliteAuditStore
 
 #: audit store implementations by name (registry)
 STORES: tuple[type[SqliteAuditStore], ...] = (SqliteAuditStore,)
-
-CONTEXT_RADIUS = 12
 
 
 def open_store(path: Path) -> SqliteAuditStore:
     return SqliteAuditStore(path)
 
 
-def screening_body(result: ScanResult, *, actor: str, channel: str, file_name: str,
-                   meta: dict[str, str] | None = None) -> dict[str, Any]:
-    """The audit record of a screening: digests, rule ids, offsets and short context, no full text."""
-    findings = []
-    for finding in result.findings:
-        findings.append({
-            "rule_id": finding.rule_id,
-            "category": finding.category,
-            "action": finding.action.value,
-            "matched": finding.matched,
-            "location": finding.location.model_dump(mode="json", exclude_none=True),
-            "context": _short(finding.snippet),
-        })
-    return {
-        "actor": actor,
-        "channel": channel,
-        "file_name": file_name,
-        "sha256": result.sha256,
-        "size": result.size,
-        "media_type": result.media_type,
-        "ruleset": result.ruleset.model_dump(mode="json"),
-        "verdict": result.verdict.value,
-        "findings": findings,
-        "issues": [i.model_dump(mode="json", exclude_none=True) for i in result.issues],
-        "duration_ms": round(result.duration_ms, 1),
-        "meta": {k: v for k, v in (meta or {}).items() if k in ("title", "source", "url", "requester", "channel")},
-    }
-
-
-DECISIONS = ("approve", "reject", "override")
-
-
-def decision_body(screening: StoredRecord, *, decision: str, by: str, role: str, reason: str,
-                  channel: str) -> dict[str, Any]:
-    """The audit record of a reviewer's decision on a screening (appended; nothing is updated)."""
-    return {
-        "screening_id": screening.id,
-        "screening_sha256": screening.body.get("sha256"),
-        "screening_verdict": screening.body.get("verdict"),
-        "decision": decision,
-        "by": by,
-        "role": role,
-        "reason": reason,
-        "channel": channel,
-    }
-
-
-def _short(snippet: str) -> str:
-    if len(snippet) <= 2 * CONTEXT_RADIUS + 12:
-        return snippet
-    start = snippet.find("【")
-    end = snippet.find("】")
-    if start == -1 or end == -1:
-        return snippet[: 2 * CONTEXT_RADIUS]
-    return snippet[max(0, start - CONTEXT_RADIUS) : end + 1 + CONTEXT_RADIUS]
-
-
-__all__ = ["DECISIONS", "STORES", "AuditStore", "decision_body", "SqliteAuditStore", "StoredRecord", "VerifyReport", "open_store",
-           "screening_body"]
+__all__ = ["CHANNELS", "CONTEXT_RADIUS", "DECISIONS", "SCHEMA_VERSION", "STORES", "AuditStore", "DecisionRejected",
+           "SqliteAuditStore", "StoredRecord", "UnknownRecord", "VerifyReport", "decision_body", "decisions_for",
+           "open_store", "record_decision", "screening_body"]
