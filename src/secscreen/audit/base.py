@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+#: version of the record body format (``schema_version`` in every body); see docs/audit.md
 SCHEMA_VERSION = 1
 GENESIS = "0" * 64
 
@@ -45,6 +46,8 @@ class VerifyReport:
     first_bad_seq: int | None = None
     first_bad_id: str | None = None
     reason: str = ""
+    #: hash of the last record when the chain verifies: write it down elsewhere to anchor the trail
+    head_hash: str = ""
 
 
 class AuditStore(Protocol):

@@ -65,3 +65,29 @@ def _short(snippet: str) -> str:
     if start == -1 or end == -1:
         return snippet[: 2 * CONTEXT_RADIUS]
     return snippet[max(0, start - CONTEXT_RADIUS) : end + 1 + CONTEXT_RADIUS]
+
+
+#: what replaces the matched text of a ``block`` finding for someone not allowed to see it
+WITHHELD = "〔已隐去〕"
+
+
+def redacted(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` without the matched text of its ``block`` findings (in ``matched`` and in ``context``).
+
+    Which text a ``block`` finding matched (a classification marking, an identity number …) is itself
+    sensitive: roles that may not see it get this view; see docs/audit.md.
+    """
+    findings = body.get("findings")
+    if not isinstance(findings, list):
+        return body
+    return {**body, "findings": [_withhold(f) if f.get("action") == "block" else f for f in findings]}
+
+
+def _withhold(finding: dict[str, Any]) -> dict[str, Any]:
+    context = str(finding.get("context", ""))
+    start, end = context.find("【"), context.find("】")
+    if start != -1 and end > start:
+        context = context[: start + 1] + WITHHELD + context[end:]
+    elif finding.get("matched"):
+        context = context.replace(str(finding["matched"]), WITHHELD)
+    return {**finding, "matched": WITHHELD, "context": context}

@@ -1,7 +1,9 @@
-"""SQLite audit store (the embedded default): WAL mode, one transaction per append.
+"""SQLite audit store (the embedded default): WAL mode, one transaction per append, append-only triggers.
 
-Appends take SQLite's write lock first (``BEGIN IMMEDIATE``), read the chain's head and insert the
-next record in the same transaction, so concurrent processes never fork the chain.
+Appends take SQLite's write lock first (``BEGIN IMMEDIATE``, waiting up to ``timeout`` seconds for
+other writers), read the chain's head, insert the next record and move the head in the same
+transaction, so concurrent processes never fork the chain and a crash leaves it whole. Triggers
+refuse UPDATE and DELETE of records and any head move other than one step forward.
 """
 
 from __future__ import annotations
@@ -9,13 +11,19 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import sqlite3
+import threading
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from ..errors import AuditError
 from .base import GENESIS, SCHEMA_VERSION, StoredRecord, VerifyReport, canonical, chain_hash, new_id
+from .chain import Head, verify_rows
 
-_SCHEMA = """
+#: layout of the database file (``PRAGMA user_version``); 0 = before the head and triggers existed
+STORE_FORMAT = 2
+
+_TABLES = """
 CREATE TABLE IF NOT EXISTS records (
     seq        INTEGER PRIMARY KEY,
     id         TEXT NOT NULL UNIQUE,
@@ -26,7 +34,30 @@ CREATE TABLE IF NOT EXISTS records (
     hash       TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS head (
+    one  INTEGER PRIMARY KEY CHECK (one = 1),
+    seq  INTEGER NOT NULL,
+    id   TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_created_at ON records (created_at);
 """
+
+_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS records_follow_head BEFORE INSERT ON records
+WHEN NEW.seq <> (SELECT seq FROM head) + 1 OR NEW.prev_hash <> (SELECT hash FROM head)
+BEGIN SELECT RAISE(ABORT, 'audit records must extend the chain head'); END;
+CREATE TRIGGER IF NOT EXISTS head_forward_only BEFORE UPDATE ON head WHEN NEW.seq <> OLD.seq + 1
+BEGIN SELECT RAISE(ABORT, 'the audit chain head only moves forward'); END;
+CREATE TRIGGER IF NOT EXISTS head_no_delete BEFORE DELETE ON head
+BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be deleted'); END;
+"""
+
+_COLUMNS = "seq, id, kind, created_at, body, prev_hash, hash"
 
 
 class SqliteAuditStore:
@@ -34,100 +65,164 @@ class SqliteAuditStore:
 
     def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = path
+        self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
-            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < STORE_FORMAT:
+                self._migrate()
         except (sqlite3.Error, OSError) as error:
-            raise AuditError(f"无法打开审计库 {path}：{error}") from error
+            raise AuditError(f"无法打开审计库 {path}：{_why(error)}") from error
+
+    def _migrate(self) -> None:
+        """Create the layout, or bring a format-0 file up to date (head taken from its last record)."""
+        with self._transaction():
+            for statement in _statements(_TABLES, ";"):
+                self._db.execute(statement)
+            if self._db.execute("SELECT COUNT(*) FROM head").fetchone()[0] == 0:
+                last = self._db.execute("SELECT seq, id, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+                self._db.execute("INSERT INTO head VALUES (1, ?, ?, ?)", last or (0, "", GENESIS))
+            for statement in _statements(_TRIGGERS, "END;"):
+                self._db.execute(statement)
+            self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._db.execute(f"PRAGMA user_version = {STORE_FORMAT}")
 
     def close(self) -> None:
-        self._db.close()
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> SqliteAuditStore:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
 
     def append(self, kind: str, body: dict[str, Any]) -> StoredRecord:
         record_id = new_id()
-        created_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
-        body = {**body, "schema_version": SCHEMA_VERSION, "id": record_id, "kind": kind, "time": created_at}
-        text = canonical(body)
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute("SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
-                digest = chain_hash(prev, seq, record_id, kind, text)
-                self._db.execute(
-                    "INSERT INTO records (seq, id, kind, created_at, body, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
-                    (seq, record_id, kind, created_at, text, prev, digest),
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+            with self._transaction():
+                head = self._head()
+                if head is None:
+                    raise AuditError("审计链头登记缺失，审计库可能被篡改；请运行 secscreen audit verify 并联系保密管理员")
+                created_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
+                full = {**body, "schema_version": SCHEMA_VERSION, "id": record_id, "kind": kind, "time": created_at}
+                text = canonical(full)
+                seq = head.seq + 1
+                digest = chain_hash(head.hash, seq, record_id, kind, text)
+                self._db.execute(f"INSERT INTO records ({_COLUMNS}) VALUES (?,?,?,?,?,?,?)",
+                                 (seq, record_id, kind, created_at, text, head.hash, digest))
+                self._db.execute("UPDATE head SET seq = ?, id = ?, hash = ? WHERE one = 1", (seq, record_id, digest))
         except sqlite3.Error as error:
-            raise AuditError(f"审计记录写入失败：{error}") from error
-        return StoredRecord(seq, record_id, kind, created_at, body, prev, digest)
-
-    def _row(self, row: tuple[Any, ...]) -> StoredRecord:
-        seq, record_id, kind, created_at, body, prev, digest = row
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            parsed = {"_unparseable": body}
-        return StoredRecord(seq, record_id, kind, created_at, parsed, prev, digest)
+            raise AuditError(f"审计记录写入失败（{self.path}）：{_why(error)}") from error
+        return StoredRecord(seq, record_id, kind, created_at, full, head.hash, digest)
 
     def get(self, record_id: str) -> StoredRecord | None:
-        row = self._db.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
-        return self._row(row) if row else None
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM records WHERE id = ?", (record_id,)).fetchone()
+        return _record(row) if row else None
 
     def records(self, **filters: Any) -> list[StoredRecord]:
-        clauses, params = [], []
-        for key in ("verdict", "actor", "sha256", "channel"):
-            if filters.get(key):
-                clauses.append(f"json_extract(body, '$.{key}') = ?")
-                params.append(filters[key])
-        if filters.get("kind"):
-            clauses.append("kind = ?")
-            params.append(filters["kind"])
-        if filters.get("file_name"):
-            clauses.append("json_extract(body, '$.file_name') LIKE ?")
-            params.append(f"%{filters['file_name']}%")
-        if filters.get("since"):
-            clauses.append("created_at >= ?")
-            params.append(filters["since"])
-        if filters.get("until"):
-            clauses.append("created_at < ?")
-            params.append(filters["until"])
-        if filters.get("screening_id"):
-            clauses.append("json_extract(body, '$.screening_id') = ?")
-            params.append(filters["screening_id"])
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        """Records matching ``filters`` (verdict, actor, sha256, channel, kind, file_name, since, until,
+        screening_id, newest_first, limit), in chain order unless ``newest_first``."""
+        where, params = _where(filters)
         order = "DESC" if filters.get("newest_first") else "ASC"
         limit = f" LIMIT {int(filters['limit'])}" if filters.get("limit") else ""
-        rows = self._db.execute(f"SELECT * FROM records{where} ORDER BY seq {order}{limit}", params).fetchall()
-        return [self._row(r) for r in rows]
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM records{where} ORDER BY seq {order}{limit}",
+                                    params).fetchall()
+        return [_record(r) for r in rows]
 
     def verify(self) -> VerifyReport:
-        prev, expected_seq, checked = GENESIS, 1, 0
-        for row in self._db.execute("SELECT seq, id, kind, body, prev_hash, hash FROM records ORDER BY seq"):
-            seq, record_id, kind, body, prev_hash, digest = row
-            reason = ""
-            if seq != expected_seq:
-                reason = f"序号不连续：应为 {expected_seq}，实为 {seq}（记录被删除或插入）"
-            elif prev_hash != prev:
-                reason = "前一记录哈希不符（记录被删除、插入或调换顺序）"
-            elif chain_hash(prev_hash, seq, record_id, kind, body) != digest:
-                reason = "记录内容与其哈希不符（记录被篡改）"
-            else:
+        try:
+            with self._lock:
+                self._db.execute("BEGIN")  # one read snapshot: concurrent appends cannot confuse the check
                 try:
-                    parsed = json.loads(body)
-                except ValueError:
-                    parsed = {}
-                if parsed.get("id") != record_id or parsed.get("kind") != kind:
-                    reason = "记录编号或类型与内容不符"
-            if reason:
-                return VerifyReport(False, checked, seq, record_id, reason)
-            prev, expected_seq, checked = digest, expected_seq + 1, checked + 1
-        return VerifyReport(True, checked)
+                    row = self._db.execute("SELECT seq, id, hash FROM head WHERE one = 1").fetchone()
+                    rows = self._db.execute(f"SELECT {_COLUMNS} FROM records ORDER BY seq")
+                    return verify_rows(rows, Head(*row) if row else None)
+                finally:
+                    self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            raise AuditError(f"无法读取审计库 {self.path}：{_why(error)}") from error
+
+    def _head(self) -> Head | None:
+        row = self._db.execute("SELECT seq, id, hash FROM head WHERE one = 1").fetchone()
+        return Head(*row) if row else None
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db, self._lock)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error (also a crash mid-way leaves nothing)."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._db, self._lock = db, lock
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self._db.execute("COMMIT")
+            elif self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        finally:
+            self._lock.release()
+
+
+def _statements(script: str, terminator: str) -> list[str]:
+    return [part.strip() + terminator for part in script.split(terminator) if part.strip()]
+
+
+def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for key in ("verdict", "actor", "sha256", "channel", "screening_id"):
+        if filters.get(key):
+            clauses.append(f"json_extract(body, '$.{key}') = ?")
+            params.append(filters[key])
+    if filters.get("kind"):
+        clauses.append("kind = ?")
+        params.append(filters["kind"])
+    if filters.get("file_name"):
+        clauses.append("json_extract(body, '$.file_name') LIKE ? ESCAPE '\\'")
+        params.append("%" + _escape_like(filters["file_name"]) + "%")
+    if filters.get("since"):
+        clauses.append("created_at >= ?")
+        params.append(filters["since"])
+    if filters.get("until"):
+        clauses.append("created_at < ?")
+        params.append(filters["until"])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _record(row: tuple[Any, ...]) -> StoredRecord:
+    seq, record_id, kind, created_at, body, prev, digest = row
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        parsed = {"_unparseable": body}
+    return StoredRecord(seq, record_id, kind, created_at, parsed, prev, digest)
+
+
+def _why(error: BaseException) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return "审计库被其他进程长时间占用（已等待超时）"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"审计库不可写（{text}）"
+    return text

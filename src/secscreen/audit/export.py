@@ -1,0 +1,91 @@
+"""Export the audit trail for an inspection: JSON Lines (every record, as stored) or CSV (a spreadsheet).
+
+Both formats withhold the matched text of ``block`` findings unless asked to include it. CSV is written
+as UTF-8 with a byte-order mark so that spreadsheet programs open Chinese text correctly; cells that
+a spreadsheet would take for a formula are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from .base import StoredRecord
+from .records import redacted
+
+FORMATS = ("jsonl", "csv")
+#: text encoding of each export format (``utf-8-sig`` writes the byte-order mark)
+ENCODINGS = {"jsonl": "utf-8", "csv": "utf-8-sig"}
+
+CSV_COLUMNS = (
+    "seq", "id", "kind", "time", "actor", "channel", "file_name", "sha256", "size", "media_type", "ruleset",
+    "verdict", "findings_count", "findings", "issues", "duration_ms", "decisions",
+    "screening_id", "decision", "by", "role", "reason", "schema_version", "prev_hash", "hash",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def exported(record: StoredRecord, include_matched: bool) -> dict[str, Any]:
+    """A record as exported: its stored body (redacted unless ``include_matched``) with seq and hashes."""
+    body = record.body if include_matched else redacted(record.body)
+    return {"seq": record.seq, **body, "prev_hash": record.prev_hash, "hash": record.hash}
+
+
+def write_jsonl(records: Iterable[StoredRecord], out: TextIO, *, include_matched: bool) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(exported(record, include_matched), ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(records: list[StoredRecord], out: TextIO, *, include_matched: bool,
+              decisions: list[StoredRecord] | None = None) -> int:
+    """One row per record (``kind`` says which); a screening row summarises the decisions taken on it
+    (from ``decisions`` if given, else from the decision records among ``records``)."""
+    decided = _decisions_by_screening(records if decisions is None else decisions)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in records:
+        row = _row(exported(record, include_matched), decided.get(record.id, []))
+        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+    return len(records)
+
+
+def _row(body: dict[str, Any], decisions: list[dict[str, Any]]) -> dict[str, Any]:
+    row = dict(body)
+    findings = body.get("findings") or []
+    row["findings_count"] = len(findings) if body.get("kind") == "screening" else None
+    row["findings"] = "；".join(_finding(f) for f in findings)
+    row["issues"] = "；".join(str(i.get("code", "")) for i in body.get("issues") or [])
+    row["ruleset"] = (body.get("ruleset") or {}).get("version")
+    row["decisions"] = "；".join(f"{d.get('time', '')} {d.get('decision', '')} {d.get('by', '')}（{d.get('role', '')}）"
+                                f"：{d.get('reason', '')}" for d in decisions)
+    return row
+
+
+def _finding(finding: dict[str, Any]) -> str:
+    location = finding.get("location") or {}
+    where = location.get("part", "")
+    for key, label in (("page", "页"), ("line", "行")):
+        if location.get(key) is not None:
+            where += f" 第{location[key]}{label}"
+    return f"{finding.get('rule_id', '')}[{finding.get('action', '')}] {where}：{finding.get('context', '')}"
+
+
+def _decisions_by_screening(records: list[StoredRecord]) -> dict[str, list[dict[str, Any]]]:
+    decided: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        if record.kind == "decision":
+            decided.setdefault(str(record.body.get("screening_id")), []).append(record.body)
+    return decided
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
