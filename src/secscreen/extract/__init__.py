@@ -14,15 +14,23 @@ import time
 from ..errors import ExtractionError
 from ..models import Document, Origin, Part, Segment
 from . import issues, sniff
+from .archive import ZipExtractor
 from .base import ExtractContext, Extractor, Limits
+from .docx import DocxExtractor
 from .html import HtmlExtractor
+from .pptx import PptxExtractor
 from .text import TextExtractor
+from .xlsx import XlsxExtractor
 
 log = logging.getLogger(__name__)
 
 EXTRACTORS: tuple[Extractor, ...] = (
     TextExtractor(),
     HtmlExtractor(),
+    DocxExtractor(),
+    XlsxExtractor(),
+    PptxExtractor(),
+    ZipExtractor(),
 )
 
 #: formats recognised by content but not read: they get ``review`` with ``unsupported-format``

@@ -1,0 +1,1 @@
+"""Generators of the labelled test documents in ``corpora/generated`` (run ``python -m corpora.generate``)."""

@@ -1,0 +1,89 @@
+"""What the OOXML formats share: a hardened XML parser and the document properties.
+
+The parser resolves no entities, never touches the network and refuses huge trees, so an XML
+bomb or an external entity in a package part cannot expand or leak. Properties come from
+``docProps/core.xml``, ``app.xml`` and ``custom.xml``; each becomes a ``metadata`` segment named
+after the property (a custom property 密级=机密 gives the segment "机密" named "密级").
+"""
+
+from __future__ import annotations
+
+import zipfile
+
+from lxml import etree
+
+from ..errors import ExtractionError
+from ..models import ExtractionIssue, Origin, Part, Segment
+from . import issues
+from .base import ExtractContext
+from .zipguard import read_named
+
+CORE = "docProps/core.xml"
+APP = "docProps/app.xml"
+CUSTOM = "docProps/custom.xml"
+_APP_FIELDS = ("Company", "Manager", "Template", "HyperlinkBase")
+#: text (outside properties and the file name) below this many characters counts as "no text"
+NEAR_EMPTY = 10
+
+
+def parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+def parse(data: bytes, name: str = "") -> etree._Element:
+    """Parse one package part with the hardened parser."""
+    try:
+        return etree.fromstring(data, parser())
+    except etree.XMLSyntaxError as error:
+        raise ExtractionError(f"{name} XML 无法解析", code=issues.UNREADABLE) from error
+
+
+def read_xml(archive: zipfile.ZipFile, name: str, ctx: ExtractContext) -> etree._Element | None:
+    data = read_named(archive, name, ctx)
+    return None if data is None else parse(data, name)
+
+
+def local(tag: object) -> str:
+    """The local name of an element tag (``{ns}t`` -> ``t``); comments and PIs give ''."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def origin(ctx: ExtractContext, **fields: object) -> Origin:
+    """An Origin that names the inner path when the document sits inside a container."""
+    return Origin(path=ctx.path if ctx.depth else None, **fields)  # type: ignore[arg-type]
+
+
+def properties(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+    """Core, app and custom properties as ``metadata`` segments, in that order."""
+    found: list[tuple[str, str]] = []
+    core = read_xml(archive, CORE, ctx)
+    if core is not None:
+        found += [(local(el.tag), el.text or "") for el in core]
+    app = read_xml(archive, APP, ctx)
+    if app is not None:
+        found += [(local(el.tag), el.text or "") for el in app if local(el.tag) in _APP_FIELDS]
+    custom = read_xml(archive, CUSTOM, ctx)
+    if custom is not None:
+        for prop in custom:
+            value = "".join(t for el in prop for t in el.itertext())
+            found.append((prop.get("name") or "custom", value))
+    return [
+        Segment(text=value.strip(), origin=origin(ctx, part=Part.METADATA, name=name))
+        for name, value in found
+        if value and value.strip()
+    ]
+
+
+def image_issue(archive: zipfile.ZipFile, media_prefix: str, segments: list[Segment],
+                ctx: ExtractContext) -> ExtractionIssue | None:
+    """``image-content`` when the package holds pictures and (nearly) no text.
+
+    Pictures are everywhere in published notices (logos, photos, charts). Sending every illustrated
+    document to review would drown reviewers, so pictures alone say nothing; but a document whose text
+    is empty or nearly so is most likely a scan pasted into the file, and its words were not read.
+    """
+    pictures = [i.filename for i in archive.infolist() if i.filename.startswith(media_prefix)]
+    text = sum(len("".join(s.text.split())) for s in segments)
+    if pictures and text < NEAR_EMPTY:
+        return issues.issue(issues.IMAGE_CONTENT, f"{len(pictures)} 张图片，文字 {text} 字", path=ctx.path)
+    return None

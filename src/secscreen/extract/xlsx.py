@@ -1,0 +1,96 @@
+"""XLSX: every sheet (hidden and very hidden too), comments, sheet names, defined names, properties.
+
+Cells are read with openpyxl in read-only, values-only mode (cached formula results, the text a
+reader sees); one segment per non-empty row, cells joined by tabs, ``page`` = sheet index (1-based),
+``line`` = row number, ``name`` = the sheet title marked （隐藏）/（深度隐藏） when not visible.
+openpyxl's read-only mode does not load comments, so they come from the ``xl/comments*.xml`` parts
+with the hardened parser, as do the properties.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from typing import Any
+
+from openpyxl import load_workbook
+
+from ..models import Document, Part, Segment
+from . import ooxml, sniff
+from .base import ExtractContext
+from .zipguard import open_zip, read_member
+
+_STATE = {"hidden": "（隐藏）", "veryHidden": "（深度隐藏）"}
+_TIME_CHECK_ROWS = 1000
+
+
+class XlsxExtractor:
+    name = "xlsx"
+    media_types = (sniff.XLSX,)
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Document:
+        with open_zip(data, ctx) as archive:
+            document = Document(media_type=sniff.XLSX)
+            document.segments = _workbook(data, ctx)
+            document.segments += _comments(archive, ctx)
+            found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
+            document.issues += [found] if found else []
+            document.segments += ooxml.properties(archive, ctx)
+        return document
+
+
+def _workbook(data: bytes, ctx: ExtractContext) -> list[Segment]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips (data validation, …)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    segments: list[Segment] = []
+    try:
+        for index, sheet in enumerate(book.worksheets, 1):
+            label = f"{sheet.title}{_STATE.get(sheet.sheet_state, '')}"
+            segments.append(Segment(text=sheet.title, origin=ooxml.origin(ctx, part=Part.SHEET_NAME, page=index,
+                                                                          name=label)))
+            segments += _rows(sheet, index, label, ctx)
+        segments += _defined_names(book, ctx)
+    finally:
+        book.close()
+    return segments
+
+
+def _rows(sheet: Any, index: int, label: str, ctx: ExtractContext) -> list[Segment]:
+    segments: list[Segment] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if number % _TIME_CHECK_ROWS == 0:
+            ctx.check_time()
+        cells = ["" if value is None else str(value) for value in row]
+        text = "\t".join(cells).rstrip("\t")
+        if text.strip():
+            segments.append(Segment(text=text, origin=ooxml.origin(ctx, part=Part.TABLE, page=index, line=number,
+                                                                    name=label)))
+    return segments
+
+
+def _defined_names(book: Any, ctx: ExtractContext) -> list[Segment]:
+    segments: list[Segment] = []
+    for name, defined in sorted(book.defined_names.items()):
+        segments.append(Segment(text=name, origin=ooxml.origin(ctx, part=Part.METADATA, name="定义名称")))
+        value = defined.attr_text or ""
+        if value.strip():
+            segments.append(Segment(text=value, origin=ooxml.origin(ctx, part=Part.METADATA, name=name)))
+    return segments
+
+
+def _comments(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+    segments: list[Segment] = []
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        name = info.filename
+        if not (name.startswith("xl/") and name.endswith(".xml") and ("comments" in name.lower())):
+            continue
+        root = ooxml.parse(read_member(archive, info, ctx), name)
+        for number, comment in enumerate((el for el in root.iter() if ooxml.local(el.tag) in ("comment",
+                                                                                               "threadedComment")), 1):
+            text = "".join(el.text or "" for el in comment.iter() if ooxml.local(el.tag) in ("t", "text"))
+            if text.strip():
+                segments.append(Segment(text=text, origin=ooxml.origin(
+                    ctx, part=Part.COMMENT, line=number, name=f"{comment.get('ref') or name}")))
+    return segments
