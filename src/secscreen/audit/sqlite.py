@@ -187,7 +187,10 @@ def _statements(script: str, terminator: str) -> list[str]:
 def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    for key in ("verdict", "actor", "sha256", "channel", "screening_id"):
+    if filters.get("actor"):  # who screened, or who decided
+        clauses.append("(json_extract(body, '$.actor') = ? OR json_extract(body, '$.by') = ?)")
+        params.extend([filters["actor"], filters["actor"]])
+    for key in ("verdict", "sha256", "channel", "screening_id"):
         if filters.get(key):
             clauses.append(f"json_extract(body, '$.{key}') = ?")
             params.append(filters[key])
