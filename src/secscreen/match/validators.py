@@ -90,6 +90,11 @@ def not_uscc(text: str) -> bool:
     return not uscc_checksum(text)
 
 
+def not_cn_id(text: str) -> bool:
+    """Not a valid resident ID number (checksum, date and region): an ID is reported by its own rule."""
+    return not (cn_id_checksum(text) and cn_id_date(text) and cn_id_region(text))
+
+
 def not_masked(text: str) -> bool:
     """No masking characters (★ after folding, ×, x) inside the value."""
     return not any(c in text for c in "★×Xx") or bool(re.fullmatch(r"\d{17}X", text))
@@ -103,4 +108,5 @@ VALIDATORS: dict[str, Validator] = {
     "uscc_checksum": uscc_checksum,
     "not_uscc": not_uscc,
     "not_masked": not_masked,
+    "not_cn_id": not_cn_id,
 }

@@ -21,6 +21,7 @@ class HitContext:
     text: Normalized
     zones: frozenset[str]
     line: int | None
+    document: str = ""  # compact view of the whole document, for in_document
 
     def folded_line(self) -> tuple[int, int]:
         folded = self.text.folded
@@ -43,6 +44,28 @@ def standalone(ctx: HitContext) -> bool:
 def line_start(ctx: HitContext) -> bool:
     start, _ = ctx.folded_line()
     return not _meaningful(ctx.text.folded[start : ctx.hit.start])
+
+
+def line_end(ctx: HitContext) -> bool:
+    _, end = ctx.folded_line()
+    return not _meaningful(ctx.text.folded[ctx.hit.end : end])
+
+
+TITLE_MAX = 50
+_SENTENCE_PUNCTUATION = frozenset("。，,；;！!？?")
+
+
+def title_like(ctx: HitContext) -> bool:
+    """The hit's line reads like a title or label: short, without sentence punctuation."""
+    start, end = ctx.folded_line()
+    line = ctx.text.folded[start:end].strip()
+    return len(line) <= TITLE_MAX and not _SENTENCE_PUNCTUATION.intersection(line)
+
+
+def in_document(ctx: HitContext, words: list[str]) -> str | None:
+    """The first of ``words`` found anywhere in the document (compact view), if any."""
+    haystack = ctx.document or ctx.text.compact
+    return next((word for word in words if fold_keyword(word) and fold_keyword(word) in haystack), None)
 
 
 def near(ctx: HitContext, spec: Near) -> str | None:
@@ -98,6 +121,19 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
             why.append("单独成行")
     if conditions.line_start is not None and line_start(ctx) != conditions.line_start:
         return False, ["不在行首" if conditions.line_start else "位于行首"]
+    if conditions.line_end is not None and line_end(ctx) != conditions.line_end:
+        return False, ["不在行尾" if conditions.line_end else "位于行尾"]
+    if conditions.title_like is not None and title_like(ctx) != conditions.title_like:
+        return False, ["所在行不像标题或标签" if conditions.title_like else "所在行像标题"]
+    if conditions.in_document is not None:
+        found = in_document(ctx, conditions.in_document)
+        if found is None:
+            return False, [f"全文没有 {conditions.in_document}"]
+        why.append(f"全文有“{found}”")
+    if conditions.not_in_document is not None:
+        found = in_document(ctx, conditions.not_in_document)
+        if found is not None:
+            return False, [f"全文有“{found}”"]
     if conditions.near is not None:
         word = near(ctx, conditions.near)
         if word is None:

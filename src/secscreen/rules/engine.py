@@ -66,15 +66,17 @@ def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str]
     lines = layout(document)
     candidates: list[_Candidate] = []
     allow_spans: list[tuple[int, int, int, Rule]] = []
+    texts = [normalize(segment.text) if segment.text.strip() else None for segment in document.segments]
+    whole = "\n".join(text.compact for text in texts if text is not None)
     for index, segment in enumerate(document.segments):
-        if not segment.text.strip():
+        text = texts[index]
+        if text is None:
             continue
-        text = normalize(segment.text)
         for hit in compiled.matcher.match(text):
             rule = compiled.rules[hit.rule_id]
             seg_lines = lines[index]
             line_no = seg_lines.line_index(hit.ostart)
-            ctx = cond.HitContext(hit, segment, text, seg_lines.zones[line_no], line_no)
+            ctx = cond.HitContext(hit, segment, text, seg_lines.zones[line_no], line_no, whole)
             if hit.dropped:
                 result.suppressed.append(_suppressed(rule, ctx, hit.dropped))
                 continue

@@ -51,10 +51,14 @@ class Conditions(Strict):
     not_zones: list[Literal["header", "note", "footer", "metadata", "body"]] | None = None
     standalone: bool | None = Field(default=None, description="the match is alone on its line")
     line_start: bool | None = Field(default=None, description="the match opens its line")
+    line_end: bool | None = Field(default=None, description="the match closes its line (a title ending in 纪要)")
     near: Near | None = None
     not_near: Near | None = None
     inside: list[str] | None = Field(default=None, description="the match lies inside one of these bracket pairs")
     not_inside: list[str] | None = None
+    title_like: bool | None = Field(default=None, description="the match's line reads like a title or label")
+    in_document: list[str] | None = Field(default=None, description="the document holds one of these phrases")
+    not_in_document: list[str] | None = None
     min_count: int | None = Field(default=None, ge=2, description="the rule hit at least this many times")
     any_of: list[Conditions] | None = Field(default=None, description="at least one of these must hold")
 
