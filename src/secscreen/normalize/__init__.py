@@ -13,12 +13,13 @@ Every position in either view maps back to the exact original characters (``Offs
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .fold import INVISIBLE_RE, STAR, tables
 from .offsets import OffsetMap
 
-NOISE_CHARS = " \t\n\r\x0b\x0c\u00a0-_.·•@#~|/\\^`'\"+=:;,"
+NOISE_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2028\u2029-_.·•@#~|/\\^`'\"+=:;,"
 _NOISE_RE = re.compile("[" + re.escape(NOISE_CHARS) + "]+")
 #: private-use characters (symbol fonts) left after folding are suspicious inside a mark
 PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
@@ -45,7 +46,7 @@ class Normalized:
 
     def invisible_in(self, start: int, end: int) -> int:
         """How many invisible characters were removed inside original span ``[start, end)``."""
-        return sum(1 for position in self.invisible if start <= position < end)
+        return bisect_left(self.invisible, end) - bisect_left(self.invisible, start)
 
 
 def fold(text: str) -> tuple[str, OffsetMap]:

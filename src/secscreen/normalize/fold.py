@@ -22,11 +22,17 @@ BRACKET_OPEN = "〔﹝［[【〖"
 BRACKET_CLOSE = "〕﹞］]】〗"
 #: invisible characters removed before matching; their presence inside a mark is itself recorded
 INVISIBLE = (
-    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f"
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f"
+    "\u3164\ufeff\uffa0\ufff9\ufffa\ufffb"
     + "".join(chr(c) for c in range(0xFE00, 0xFE10))
 )
-INVISIBLE_RE = re.compile("[" + re.escape(INVISIBLE) + "\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
+#: supplementary-plane format characters: shorthand and musical format controls, tags, variation selectors
+INVISIBLE_RANGES = ((0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE007F), (0xE0100, 0xE01EF))
+INVISIBLE_RE = re.compile(
+    "[" + re.escape(INVISIBLE) + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in INVISIBLE_RANGES) + "]"
+)
 
 
 @lru_cache(maxsize=1)
@@ -66,14 +72,21 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
+_FOLDED_BLOCKS = (
+    (0x20, 0x3400), (0xA000, 0xE000), (0xF900, 0x10000), (0x10780, 0x107C0), (0x1D000, 0x1F300), (0x1FBF0, 0x1FBFA),
+    (0x2F800, 0x2FA20),
+)
+
+
 @lru_cache(maxsize=1)
 def tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """The translate table and a regex matching every character whose fold changes the length."""
     table: dict[int, str] = {}
     resizing: list[str] = []
-    candidates = set(range(0x20, 0x3400)) | set(range(0xF900, 0x10000)) | set(range(0x1F100, 0x1F300))
-    candidates |= {ord(c) for c in t2s_table()} | {ord(c) for c in INVISIBLE}
-    candidates |= set(range(0xE0000, 0xE0080)) | set(range(0xE0100, 0xE01F0))
+    # every block NFKC changes (private use excluded: only the symbol-font stars listed below)
+    candidates = {c for lo, hi in _FOLDED_BLOCKS for c in range(lo, hi)}
+    candidates |= {ord(c) for c in t2s_table()} | {ord(c) for c in INVISIBLE + STAR_VARIANTS}
+    candidates |= {c for lo, hi in INVISIBLE_RANGES for c in range(lo, hi + 1)}
     for code in sorted(candidates):
         if code > sys.maxunicode or 0xD800 <= code <= 0xDFFF:
             continue

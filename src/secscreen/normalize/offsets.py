@@ -48,15 +48,14 @@ class OffsetMap:
         self.source_lens.append(source_len)
 
     def start(self, position: int) -> int:
-        """Source position of the character at derived ``position``."""
+        """Source position of the character at derived ``position`` (``source_length`` past the end)."""
         if self.identity:
             return position
         index = bisect_right(self.derived_starts, position) - 1
-        while index >= 0 and self.derived_lens[index] == 0:
-            index += 1
-        if index < 0 or index >= len(self.derived_starts):
-            return self.source_length
         offset = position - self.derived_starts[index]
+        if offset >= self.derived_lens[index]:
+            # only the last piece can end at or before ``position``: we are past the last character
+            return self.source_length
         if self.derived_lens[index] == self.source_lens[index]:
             return self.source_starts[index] + offset
         return self.source_starts[index]
