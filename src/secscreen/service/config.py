@@ -1,0 +1,56 @@
+"""Service configuration, passed explicitly to ``create_app``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..extract.base import Limits
+from ..settings import Settings
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    settings: Settings = field(default_factory=Settings)
+    rule_dirs: tuple[str, ...] = ()
+    audit_path: Path | None = None
+    #: worker processes for extraction and matching; 0 runs them in a thread (tests, tiny sites)
+    workers: int = 2
+    #: screenings allowed to wait for a worker beyond those running; more get 503
+    queue: int = 8
+    #: largest request body accepted (bytes); larger gets 413
+    max_request_bytes: int = 64 * 1024 * 1024
+    #: time budget for one document; past it (plus a grace period) the answer is review with ``timeout``
+    document_seconds: float = 30.0
+    #: lifetime of a web session (seconds)
+    session_seconds: int = 8 * 3600
+    #: set the Secure flag on cookies (when served over HTTPS)
+    secure_cookies: bool = False
+
+    @property
+    def home(self) -> Path:
+        return self.settings.home
+
+    @property
+    def audit_db(self) -> Path:
+        return self.audit_path or self.settings.audit_path
+
+    @property
+    def tokens_db(self) -> Path:
+        return self.home / "tokens.sqlite3"
+
+    @property
+    def key_path(self) -> Path:
+        return self.home / "service.key"
+
+    @property
+    def limits(self) -> Limits:
+        base = self.settings.limits
+        return Limits(max_bytes=min(base.max_bytes, self.max_request_bytes), max_seconds=self.document_seconds,
+                      max_depth=base.max_depth, max_members=base.max_members, max_inflated=base.max_inflated,
+                      max_ratio=base.max_ratio)
+
+    @property
+    def hard_timeout(self) -> float:
+        """When a worker has not answered by now, the document is given up on (review, ``timeout``)."""
+        return self.document_seconds + 5.0
