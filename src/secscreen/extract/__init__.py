@@ -18,6 +18,7 @@ from .archive import ZipExtractor
 from .base import ExtractContext, Extractor, Limits
 from .docx import DocxExtractor
 from .html import HtmlExtractor
+from .pdf import PdfExtractor
 from .pptx import PptxExtractor
 from .text import TextExtractor
 from .xlsx import XlsxExtractor
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 EXTRACTORS: tuple[Extractor, ...] = (
     TextExtractor(),
     HtmlExtractor(),
+    PdfExtractor(),
     DocxExtractor(),
     XlsxExtractor(),
     PptxExtractor(),

@@ -1,0 +1,227 @@
+"""Generated PDF test documents: one mark per part a reader can recover, each with a clean twin.
+
+``generate(out_dir)`` writes ``pdf-*.pdf`` files into ``out_dir`` and returns manifest entries
+(``{"file": "generated/<name>", "expect": ..., "part": ..., "page": ..., "rules": [...], "issues": [...]}``).
+Output is deterministic (reportlab ``invariant=1``), so regenerating does not change the files.
+Chinese text uses reportlab's built-in CID font ``STSong-Light`` (not embedded: no font files needed).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+FONT = "STSong-Light"
+MARK = "机密★10年"
+ATTACHMENT = "附件说明.txt"
+WIDTH, HEIGHT = A4
+LEFT = 72.0
+TITLE = "关于做好2024年度信息公开工作的通知"
+BODY = (
+    "各有关单位：为进一步做好政府信息公开工作，现将有关事项通知如下。",
+    "一、提高认识，切实加强组织领导，明确责任分工。",
+    "二、规范程序，严格执行发布前审查制度，做到应公开尽公开。",
+    "三、加强监督，定期开展自查，及时整改发现的问题。",
+)
+
+Draw = Callable[[Canvas, bool], None]
+
+
+def _canvas(buffer: io.BytesIO, **kw: object) -> Canvas:
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, **kw)
+    canvas.setFont(FONT, 12)
+    return canvas
+
+
+def _body(canvas: Canvas, top: float = HEIGHT - 160, page_label: str = "") -> None:
+    canvas.setFont(FONT, 18)
+    canvas.drawString(LEFT, top, TITLE + page_label)
+    canvas.setFont(FONT, 12)
+    for index, line in enumerate(BODY):
+        canvas.drawString(LEFT, top - 40 - 22 * index, line)
+
+
+def _pdf(draw: Draw, marked: bool, **kw: object) -> bytes:
+    buffer = io.BytesIO()
+    canvas = _canvas(buffer, **kw)
+    draw(canvas, marked)
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _header(canvas: Canvas, marked: bool) -> None:
+    canvas.setFont(FONT, 14)
+    canvas.drawString(LEFT, HEIGHT - 60, MARK if marked else "公开")
+    _body(canvas)
+
+
+def _page3(canvas: Canvas, marked: bool) -> None:
+    for page in (1, 2, 3):
+        _body(canvas, page_label=f"（第{page}页）")
+        if page == 3:
+            canvas.drawString(LEFT, HEIGHT - 300, f"附件：{MARK}的会议纪要" if marked else "附件：公开的会议纪要")
+        canvas.showPage()
+
+
+def _metadata(canvas: Canvas, marked: bool) -> None:
+    canvas.setTitle(f"{MARK} 工作要点" if marked else "2024年工作要点")
+    canvas.setSubject("机密" if marked else "工作要点")
+    canvas.setKeywords("机密, 通知" if marked else "公开, 通知")
+    _body(canvas)
+
+
+def _annotation(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    note = f"此件定为{MARK}，请勿外传" if marked else "此件可以公开，请按程序发布"
+    canvas.textAnnotation(note, Rect=(LEFT, HEIGHT - 420, LEFT + 20, HEIGHT - 400), relative=0)
+
+
+def _invisible(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    text = canvas.beginText(LEFT, HEIGHT - 400)
+    text.setFont(FONT, 12)
+    text.setTextRenderMode(3)
+    text.textLine(f"备注：{MARK}" if marked else "备注：可以公开")
+    canvas.drawText(text)
+
+
+def _white(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    canvas.setFillColorRGB(1, 1, 1)
+    canvas.drawString(LEFT, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
+
+
+def _tiny(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    canvas.setFont(FONT, 1)
+    canvas.drawString(LEFT, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
+
+
+def _redacted(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    canvas.drawString(LEFT, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.rect(LEFT - 4, HEIGHT - 404, 140, 18, fill=1, stroke=0)
+
+
+def _star_first(canvas: Canvas, marked: bool) -> None:
+    """A fallback-font star drawn before the level words, as office exports do."""
+    canvas.setFont(FONT, 14)
+    if marked:
+        canvas.drawString(LEFT + 28, HEIGHT - 60, "★")
+        canvas.drawString(LEFT, HEIGHT - 60, "机密")
+        canvas.drawString(LEFT + 42, HEIGHT - 60, "10年")
+    else:
+        canvas.drawString(LEFT, HEIGHT - 60, "公开")
+    _body(canvas)
+
+
+def _table(canvas: Canvas, marked: bool) -> None:
+    """A narrow table cell wraps the mark over three lines: 机密 / ★10 / 年."""
+    _body(canvas)
+    top, row = HEIGHT - 320, 60.0
+    columns = (LEFT, LEFT + 40, LEFT + 300, LEFT + 340)
+    canvas.setLineWidth(0.5)
+    canvas.grid(list(columns), [top, top - 20, top - 20 - row])
+    canvas.setFont(FONT, 11)
+    for x, label in zip(columns, ("序号", "文件标题", "标注"), strict=False):
+        canvas.drawString(x + 4, top - 15, label)
+    canvas.drawString(columns[0] + 4, top - 35, "1")
+    canvas.drawString(columns[1] + 4, top - 35, "关于加强值班工作的通知")
+    cell = ("机密", "★10", "年") if marked else ("公开", "发布", "")
+    for index, line in enumerate(cell):
+        canvas.drawString(columns[2] + 4, top - 35 - 13 * index, line)
+
+
+def _image_page(canvas: Canvas, marked: bool) -> None:
+    """Page 1 has text, page 2 is a scanned image with no text layer."""
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+
+    _body(canvas)
+    canvas.showPage()
+    image = Image.new("L", (200, 280), 255)
+    sketch = ImageDraw.Draw(image)
+    for y in range(20, 260, 12):
+        sketch.line((20, y, 180, y), fill=60, width=3)
+    canvas.drawImage(ImageReader(image), LEFT, 120, WIDTH - 2 * LEFT, HEIGHT - 240)
+
+
+def _embedded(canvas: Canvas, marked: bool) -> None:
+    """A text file in the document's /EmbeddedFiles name tree (built from reportlab's object model)."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+
+    _body(canvas)
+    content = f"附件说明\n{MARK}\n仅供内部使用。\n" if marked else "附件说明\n本附件可以公开。\n"
+    document = canvas._doc
+    stream = document.Reference(PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile")}), content.encode("utf-8")))
+    spec = PDFDictionary({
+        "Type": PDFName("Filespec"),
+        "F": PDFString("attachment.txt"),
+        "UF": PDFString(ATTACHMENT),
+        "EF": PDFDictionary({"F": stream}),
+    })
+    names = PDFArray([PDFString(ATTACHMENT), document.Reference(spec)])
+    document.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
+
+
+def _encrypted() -> bytes:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return _pdf(_header, True, encrypt=StandardEncryption("user-pw", ownerPassword="owner-pw", strength=40))
+
+
+#: name -> (draw, manifest fields for the marked version); each gets a clean twin ``<name>-twin``
+MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
+    "header": (_header, {"part": "body", "page": 1, "rules": ["SS-001"]}),
+    "page3": (_page3, {"part": "body", "page": 3, "rules": ["SS-001"]}),
+    "metadata": (_metadata, {"part": "metadata", "rules": ["SS-001", "SS-009"]}),
+    "annotation": (_annotation, {"part": "annotation", "page": 1, "rules": ["SS-001"]}),
+    "invisible": (_invisible, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "white": (_white, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "tiny": (_tiny, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "redacted": (_redacted, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
+    "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
+    "embedded": (_embedded, {"part": "body", "path": f"!{ATTACHMENT}", "rules": ["SS-001"]}),
+}
+
+
+def _entry(name: str, expect: str, **fields: object) -> dict[str, object]:
+    return {"file": f"generated/{name}", "expect": expect, **fields}
+
+
+def generate(out_dir: Path) -> list[dict[str, object]]:
+    """Write every PDF case into ``out_dir``; return their manifest entries."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[bytes, dict[str, object]]] = {}
+    for key, (draw, fields) in MARKED.items():
+        files[f"pdf-{key}-mark.pdf"] = (_pdf(draw, True), _entry(f"pdf-{key}-mark.pdf", "block", **fields))
+        files[f"pdf-{key}-twin.pdf"] = (_pdf(draw, False), _entry(f"pdf-{key}-twin.pdf", "pass"))
+    files["pdf-image-only-page.pdf"] = (
+        _pdf(_image_page, False),
+        _entry("pdf-image-only-page.pdf", "review", issues=["image-only-page"], pages=[2]),
+    )
+    files["pdf-encrypted.pdf"] = (_encrypted(), _entry("pdf-encrypted.pdf", "review", issues=["encrypted"]))
+    whole = _pdf(_page3, False)
+    files["pdf-truncated.pdf"] = (whole[: len(whole) // 2], _entry("pdf-truncated.pdf", "review", issues=["unreadable"]))
+    entries = []
+    for name, (data, entry) in files.items():
+        (out_dir / name).write_bytes(data)
+        entries.append(entry)
+    return entries
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "generated"
+    print(json.dumps(generate(target), ensure_ascii=False, indent=1))

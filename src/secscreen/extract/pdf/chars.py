@@ -1,0 +1,109 @@
+"""Characters of a PDF page with position and visibility: the model both page readers fill.
+
+A character is hidden when it is drawn invisible (render mode 3 or 7, or fully transparent), too
+small to read, white on a page with nothing dark under it, or covered by an opaque box painted
+*after* it (a fake redaction). Paint order (z) tells a cover from cell shading painted *before* it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: render modes that paint nothing: 3 = invisible (OCR layers, hidden text), 7 = clip only
+INVISIBLE_MODES = frozenset((3, 7))
+#: glyphs shorter than this (points, ascent to descent) are unreadable in print
+TINY_HEIGHT = 2.0
+#: fill channel value from which a colour counts as white
+WHITE = 242
+#: an opaque box thinner than this is a rule, border or strike-through line, not a cover
+MIN_COVER_SIDE = 3.0
+#: a box darker than this (mean channel) makes white text on it readable
+DARK = 160
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in top-down page coordinates
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    box: Box
+    hidden: str | None = None  # why the character cannot be seen: invisible, white, tiny, covered
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+@dataclass
+class Paint:
+    """A filled path or an image: its paint order, box and, for paths, colour."""
+
+    z: int
+    box: Box
+    opaque: bool
+    mean: float  # mean of the fill colour channels, 0-255 (255 for images)
+
+
+@dataclass
+class Style:
+    """What the drawing text object says about its characters."""
+
+    z: int
+    mode: int
+    rgba: tuple[int, int, int, int]
+
+
+@dataclass
+class PageContent:
+    chars: list[Char] = field(default_factory=list)
+    image_area: float = 0.0  # summed area of image objects, points squared
+    covers: list[Paint] = field(default_factory=list)  # opaque filled boxes: candidates for fake redaction
+    backgrounds: list[Paint] = field(default_factory=list)  # dark fills and images: white text on them is seen
+    _drawn: list[tuple[str, Box, Style]] = field(default_factory=list)
+
+    def add_fill(self, z: int, box: Box, rgb: tuple[int, int, int], opaque: bool) -> None:
+        if min(box[2] - box[0], box[3] - box[1]) < MIN_COVER_SIDE:
+            return
+        paint = Paint(z, box, opaque, sum(rgb) / 3)
+        if opaque:
+            self.covers.append(paint)
+        if paint.mean < DARK:
+            self.backgrounds.append(paint)
+
+    def add_image(self, z: int, box: Box) -> None:
+        self.image_area += (box[2] - box[0]) * (box[3] - box[1])
+        self.backgrounds.append(Paint(z, box, True, 255.0))
+
+    def add_char(self, text: str, box: Box, style: Style) -> None:
+        self._drawn.append((text, box, style))
+
+    def finish(self) -> PageContent:
+        """Classify every character once all paint (covers drawn later included) is known."""
+        self.chars = [Char(text, box, why_hidden(style, box, self)) for text, box, style in self._drawn]
+        self._drawn = []
+        return self
+
+
+def is_space(code: int) -> bool:
+    """Whitespace and non-characters: spacing is rebuilt from positions instead."""
+    return code <= 32 or code in (0xA0, 0x3000, 0xFFFE, 0xFFFF)
+
+
+def _contains(box: Box, x: float, y: float) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def why_hidden(style: Style, box: Box, page: PageContent) -> str | None:
+    if style.mode in INVISIBLE_MODES or style.rgba[3] == 0:
+        return "invisible"
+    if box[3] - box[1] < TINY_HEIGHT:
+        return "tiny"
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    if any(p.z > style.z and _contains(p.box, x, y) for p in page.covers):
+        return "covered"
+    r, g, b, _ = style.rgba
+    if min(r, g, b) >= WHITE and not any(p.z < style.z and _contains(p.box, x, y) for p in page.backgrounds):
+        return "white"
+    return None
+
+

@@ -1,0 +1,184 @@
+"""Characters -> lines -> segments, by position, never by drawing order.
+
+- A line is the characters whose vertical centres fall in one band, ordered left to right: a ★ from a
+  fallback font drawn before the level words still lands between them (``机密★10年``).
+- A space is put where the gap between glyphs is wide; the matcher's compact view ignores spaces.
+- Glyphs drawn twice at almost the same place (simulated bold) are kept once.
+- A line is cut into runs at wide gaps (table cells side by side). Runs stacked in one column at
+  single line spacing are a wrapped cell: they are emitted again as one ``table`` segment, lines
+  joined with ``\\n``, so a mark wrapped as ``机密`` / ``★10`` / ``年`` still matches.
+- Hidden characters (see ``chars``) form their own lines with ``part: hidden``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from ...models import Origin, Part, Segment
+from .chars import Box, Char
+
+SPACE_GAP = 0.2  # x line height: a wider gap between glyphs becomes a space
+RUN_GAP = 1.5  # x line height: a wider gap separates runs (cells side by side)
+WRAP_GAP = 0.5  # x line height: runs closer than this one above the other are one wrapped cell
+DUPLICATE_OVERLAP = 0.6  # share of a glyph's width a same-character neighbour must overlap to be a duplicate
+
+
+@dataclass
+class Run:
+    chars: list[Char] = field(default_factory=list)
+
+    @property
+    def box(self) -> Box:
+        return _union([c.box for c in self.chars])
+
+    def text(self, height: float) -> str:
+        out: list[str] = []
+        for previous, char in zip([None, *self.chars], self.chars, strict=False):
+            if previous is not None and char.box[0] - previous.box[2] > SPACE_GAP * height:
+                out.append(" ")
+            out.append(char.text)
+        return "".join(out)
+
+
+@dataclass
+class Line:
+    chars: list[Char]
+    hidden: bool
+    number: int = 0
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def box(self) -> Box:
+        return _union([c.box for c in self.chars])
+
+    @property
+    def height(self) -> float:
+        heights = sorted(c.height for c in self.chars)
+        return max(heights[len(heights) // 2], 0.1)
+
+    @property
+    def text(self) -> str:
+        return " ".join(run.text(self.height) for run in self.runs)
+
+
+def _union(boxes: list[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _centre(char: Char) -> float:
+    return (char.box[1] + char.box[3]) / 2
+
+
+def _bands(chars: list[Char]) -> list[list[Char]]:
+    """Group characters whose vertical centre lies inside the band of the tallest glyph so far."""
+    groups: list[list[Char]] = []
+    top = bottom = tallest = 0.0
+    for char in sorted(chars, key=lambda c: (_centre(c), c.box[0])):
+        centre = _centre(char)
+        if groups and top <= centre <= bottom:
+            groups[-1].append(char)
+            if char.height > tallest:
+                top, bottom, tallest = char.box[1], char.box[3], char.height
+            continue
+        groups.append([char])
+        top, bottom, tallest = char.box[1], char.box[3], char.height
+    return groups
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    kept: list[Char] = []
+    for char in chars:
+        last = kept[-1] if kept else None
+        if last is not None and last.text == char.text:
+            overlap = min(last.box[2], char.box[2]) - max(last.box[0], char.box[0])
+            if overlap > DUPLICATE_OVERLAP * max(char.box[2] - char.box[0], 0.1):
+                continue
+        kept.append(char)
+    return kept
+
+
+def _runs(chars: list[Char], height: float) -> list[Run]:
+    runs: list[Run] = []
+    for char in chars:
+        if not runs or char.box[0] - runs[-1].chars[-1].box[2] > RUN_GAP * height:
+            runs.append(Run())
+        runs[-1].chars.append(char)
+    return runs
+
+
+def build_lines(chars: list[Char]) -> list[Line]:
+    """Visible and hidden lines of a page, numbered top to bottom from 1."""
+    lines: list[Line] = []
+    for hidden in (False, True):
+        for band in _bands([c for c in chars if (c.hidden is not None) is hidden]):
+            line = Line(_dedupe(sorted(band, key=lambda c: c.box[0])), hidden)
+            line.runs = _runs(line.chars, line.height)
+            lines.append(line)
+    lines.sort(key=lambda line: (line.box[1], line.box[0]))
+    for number, line in enumerate(lines, start=1):
+        line.number = number
+    return lines
+
+
+def _below(run: Run, height: float, candidates: list[Run]) -> Run | None:
+    """The run of the next line that continues ``run`` as a wrapped cell, if any."""
+    x0, _, x1, bottom = run.box
+    best, best_overlap = None, 0.0
+    for other in candidates:
+        ox0, otop, ox1, _ = other.box
+        overlap = min(x1, ox1) - max(x0, ox0)
+        narrower = min(x1 - x0, ox1 - ox0)
+        if -0.3 * height <= otop - bottom <= WRAP_GAP * height and overlap >= 0.5 * narrower and overlap > best_overlap:
+            best, best_overlap = other, overlap
+    return best
+
+
+def wrapped_cells(lines: list[Line], page_width: float) -> list[tuple[Line, list[Run]]]:
+    """Chains of runs stacked at single spacing, in a table (a line with several runs) or a narrow column."""
+    visible = [line for line in lines if not line.hidden]
+    following: dict[int, tuple[Line, Run]] = {}
+    taken: set[int] = set()
+    for upper, lower in itertools.pairwise(visible):
+        for run in upper.runs:
+            below = _below(run, upper.height, [r for r in lower.runs if id(r) not in taken])
+            if below is not None:
+                following[id(run)] = (lower, below)
+                taken.add(id(below))
+    chains: list[tuple[Line, list[Run]]] = []
+    for line in visible:
+        for run in line.runs:
+            if id(run) in taken or id(run) not in following:
+                continue
+            chain, owners = [run], [line]
+            while id(chain[-1]) in following:
+                owner, nxt = following[id(chain[-1])]
+                chain.append(nxt)
+                owners.append(owner)
+            in_table = any(len(owner.runs) > 1 for owner in owners)
+            narrow = all(r.box[2] - r.box[0] < 0.4 * page_width for r in chain)
+            if in_table or narrow:
+                chains.append((line, chain))
+    return chains
+
+
+def _round(box: Box) -> Box:
+    return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
+
+
+def page_segments(chars: list[Char], page: int, width: float, height: float, path: str | None) -> list[Segment]:
+    """One segment per line (``body`` or ``hidden``), plus one ``table`` segment per wrapped cell."""
+    lines = build_lines(chars)
+
+    def origin(part: Part, line: int, box: Box) -> Origin:
+        return Origin(part=part, page=page, line=line, bbox=_round(box), page_width=round(width, 1),
+                      page_height=round(height, 1), path=path)
+
+    segments = [
+        Segment(text=line.text, origin=origin(Part.HIDDEN if line.hidden else Part.BODY, line.number, line.box))
+        for line in lines
+    ]
+    for first, chain in wrapped_cells(lines, width):
+        text = "\n".join(run.text(first.height) for run in chain)
+        segments.append(Segment(text=text, origin=origin(Part.TABLE, first.number, _union([r.box for r in chain]))))
+    return segments
