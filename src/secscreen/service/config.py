@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..extract.base import Limits
@@ -46,9 +46,7 @@ class ServiceConfig:
     @property
     def limits(self) -> Limits:
         base = self.settings.limits
-        return Limits(max_bytes=min(base.max_bytes, self.max_request_bytes), max_seconds=self.document_seconds,
-                      max_depth=base.max_depth, max_members=base.max_members, max_inflated=base.max_inflated,
-                      max_ratio=base.max_ratio)
+        return replace(base, max_bytes=min(base.max_bytes, self.max_request_bytes), max_seconds=self.document_seconds)
 
     @property
     def hard_timeout(self) -> float:
