@@ -11,7 +11,7 @@ import importlib
 import json
 from pathlib import Path
 
-GENERATORS = ("office_docs",)
+GENERATORS = ("office_docs", "pdf_docs")
 OUT = Path(__file__).resolve().parent / "generated"
 
 

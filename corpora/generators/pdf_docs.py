@@ -190,7 +190,7 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "redacted": (_redacted, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
-    "embedded": (_embedded, {"part": "body", "path": f"!{ATTACHMENT}", "rules": ["SS-001"]}),
+    "embedded": (_embedded, {"part": "body", "path": f"pdf-embedded-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]}),
 }
 
 
@@ -204,7 +204,8 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
     files: dict[str, tuple[bytes, dict[str, object]]] = {}
     for key, (draw, fields) in MARKED.items():
         files[f"pdf-{key}-mark.pdf"] = (_pdf(draw, True), _entry(f"pdf-{key}-mark.pdf", "block", **fields))
-        files[f"pdf-{key}-twin.pdf"] = (_pdf(draw, False), _entry(f"pdf-{key}-twin.pdf", "pass"))
+        twin = _entry(f"pdf-{key}-twin.pdf", "pass", note=f"twin of pdf-{key}-mark.pdf without the mark")
+        files[f"pdf-{key}-twin.pdf"] = (_pdf(draw, False), twin)
     files["pdf-image-only-page.pdf"] = (
         _pdf(_image_page, False),
         _entry("pdf-image-only-page.pdf", "review", issues=["image-only-page"], pages=[2]),

@@ -79,9 +79,25 @@ class PageContent:
 
     def finish(self) -> PageContent:
         """Classify every character once all paint (covers drawn later included) is known."""
-        self.chars = [Char(text, box, why_hidden(style, box, self)) for text, box, style in self._drawn]
-        self._drawn = []
+        plain: dict[int, bool] = {}  # per style: nothing can hide its characters but size
+        chars: list[Char] = []
+        for text, box, style in self._drawn:
+            key = id(style)
+            if key not in plain:
+                plain[key] = _plain(style, self)
+            hidden = ("tiny" if box[3] - box[1] < TINY_HEIGHT else None) if plain[key] else why_hidden(style, box, self)
+            chars.append(Char(text, box, hidden))
+        self.chars, self._drawn = chars, []
         return self
+
+
+def _plain(style: Style, page: PageContent) -> bool:
+    return (
+        style.mode not in INVISIBLE_MODES
+        and style.rgba[3] != 0
+        and min(style.rgba[:3]) < WHITE
+        and not any(p.z > style.z for p in page.covers)
+    )
 
 
 def is_space(code: int) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ...models import Origin, Part, Segment
 from .chars import Box, Char
@@ -28,7 +29,7 @@ DUPLICATE_OVERLAP = 0.6  # share of a glyph's width a same-character neighbour m
 class Run:
     chars: list[Char] = field(default_factory=list)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return _union([c.box for c in self.chars])
 
@@ -48,11 +49,11 @@ class Line:
     number: int = 0
     runs: list[Run] = field(default_factory=list)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return _union([c.box for c in self.chars])
 
-    @property
+    @cached_property
     def height(self) -> float:
         heights = sorted(c.height for c in self.chars)
         return max(heights[len(heights) // 2], 0.1)
@@ -63,7 +64,8 @@ class Line:
 
 
 def _union(boxes: list[Box]) -> Box:
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
 def _centre(char: Char) -> float:

@@ -92,7 +92,7 @@ class PdfiumPage:
         while index + 1 < count:
             index += 1
             code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            if is_space(code) or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+            if is_space(code):  # generated characters are spaces and line breaks: skipped here too
                 continue
             text, index = _character(textpage, code, index, count)
             handle = pdfium_c.FPDFText_GetTextObject(textpage, index)
