@@ -24,6 +24,7 @@ from .ooxml_build import (
     docx,
     encrypted_zip,
     normalise_zip,
+    ofd,
     p,
     picture,
     raw_zip,
@@ -168,6 +169,7 @@ def _broken(out_dir: Path) -> list[dict[str, object]]:
                             "review", "unsupported-format"),
         "misc-archive.rar": (b"Rar!\x1a\x07\x01\x00" + bytes(64), "review", "unsupported-format"),
         "misc-docx-named.pdf": (docx(_body()), "pass", "type-mismatch"),
+        "misc-image-only.ofd": (ofd([], image_only=True), "review", "image-only-page"),
     }
     entries = []
     for name, (data, expect, code) in samples.items():
@@ -199,6 +201,11 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
     slides = {case: ((lambda m, c=case: _presentation(m, c)), part, ["SS-001"])
               for case, part in (("notes", "notes"), ("table", "table"), ("hidden-slide", "hidden"))}
     entries += _pairs(out_dir, "pptx", "pptx", slides)
+    entries += _pairs(out_dir, "ofd", "ofd", {
+        "page": (lambda m: ofd([_text(m), TITLE, *BODY]), "body", ["SS-001"]),
+        "custom-data": (lambda m: ofd([TITLE, *BODY], custom={"密级": "机密" if m else "公开"}), "metadata",
+                        ["SS-009"]),
+    })
     entries += _containers(out_dir)
     entries += _broken(out_dir)
     return entries

@@ -12,8 +12,9 @@ import logging
 import time
 
 from .audit import AuditStore, screening_body
-from .extract import extract, issues
+from .extract import issues
 from .extract.base import Limits
+from .extract.isolate import extract_guarded
 from .models import Document, IssueOut, Origin, Part, RulesetInfo, ScanResult, Segment
 from .rules import CompiledRuleSet, evaluate
 from .verdict import decide
@@ -38,7 +39,7 @@ def analyse(data: bytes, name: str, compiled: CompiledRuleSet, *, meta: dict[str
     started = time.perf_counter()
     meta = meta or {}
     try:
-        document = extract(data, name, limits, media_type=media_type)
+        document = extract_guarded(data, name, limits, media_type=media_type)
     except Exception as error:
         log.exception("extraction crashed on %s", name)
         document = Document(media_type="application/octet-stream",

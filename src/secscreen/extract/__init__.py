@@ -18,6 +18,8 @@ from .archive import ZipExtractor
 from .base import ExtractContext, Extractor, Limits
 from .docx import DocxExtractor
 from .html import HtmlExtractor
+from .ofd import OfdExtractor
+from .ole import OleExtractor
 from .pdf import PdfExtractor
 from .pptx import PptxExtractor
 from .text import TextExtractor
@@ -33,6 +35,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
     XlsxExtractor(),
     PptxExtractor(),
     ZipExtractor(),
+    OfdExtractor(),
+    OleExtractor(),
 )
 
 #: formats recognised by content but not read: they get ``review`` with ``unsupported-format``

@@ -21,6 +21,8 @@ class Limits:
     max_members: int = 2000
     max_inflated: int = 300 * 1024 * 1024
     max_ratio: float = 200.0
+    #: extract in a child process killed when ``max_seconds`` runs out (see ``extract.isolate``)
+    isolate: bool = True
 
 
 @dataclass

@@ -50,7 +50,7 @@ def local(tag: object) -> str:
 
 def origin(ctx: ExtractContext, **fields: object) -> Origin:
     """An Origin that names the inner path when the document sits inside a container."""
-    return Origin(path=ctx.path if ctx.depth else None, **fields)  # type: ignore[arg-type]
+    return Origin(path=ctx.path if ctx.depth else None, **fields)
 
 
 def properties(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:

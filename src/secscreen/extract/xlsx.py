@@ -14,7 +14,7 @@ import warnings
 import zipfile
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from ..models import Document, Part, Segment
 from . import ooxml, sniff

@@ -1,0 +1,95 @@
+"""Extraction in a child process that is killed when the time budget runs out.
+
+Parsers of untrusted files can loop or stall inside C code (pdfminer on a pathological PDF, libxml2,
+zlib) where the cooperative ``ExtractContext.check_time`` never runs. ``extract_guarded`` therefore
+runs extraction in a child process and kills it ``GRACE`` seconds after ``Limits.max_seconds``; the
+document then gets issue ``timeout`` (review). A child that dies (a crash in a C library, the kernel's
+OOM killer) gives ``unreadable``.
+
+What runs in process: small plain text and HTML (under ``IN_PROCESS_BYTES``). They are read by our
+own code and the charset detector, in linear time, and are the bulk of what a CMS sends; a child
+costs a fork (a few ms from the preloaded fork server, more under ``spawn``) that would dominate
+their screening time. Everything else — Office, PDF, archives, anything large — goes to the child.
+``Limits(isolate=False)`` turns the child off (tests, or a caller that already isolates).
+
+Children come from a ``forkserver`` (``spawn`` where there is none) that has preloaded
+``secscreen.extract``: no fork of a multi-threaded service, and a few milliseconds per child. As with
+any non-fork start method, a script that calls ``screen``/``analyse`` must guard its entry point with
+``if __name__ == "__main__":`` (console scripts, pytest and uvicorn do).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from multiprocessing.connection import Connection
+from typing import Any
+
+from ..models import Document
+from . import _filename_segment, extract, issues, sniff
+from .base import Limits
+
+log = logging.getLogger(__name__)
+
+IN_PROCESS_BYTES = 256 * 1024
+IN_PROCESS_TYPES = frozenset((sniff.TEXT, sniff.HTML, sniff.EMPTY))
+#: seconds the child is given beyond ``max_seconds`` to notice its own deadline and answer
+GRACE = 2.0
+
+_METHOD = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+_CONTEXT: Any = multiprocessing.get_context(_METHOD)
+if _METHOD == "forkserver":
+    _CONTEXT.set_forkserver_preload(["secscreen.extract"])
+
+
+def needs_isolation(data: bytes, limits: Limits, media_type: str | None = None) -> bool:
+    if not limits.isolate:
+        return False
+    return len(data) > IN_PROCESS_BYTES or (media_type or sniff.sniff(data)) not in IN_PROCESS_TYPES
+
+
+def extract_guarded(data: bytes, name: str, limits: Limits | None = None, *,
+                    media_type: str | None = None) -> Document:
+    """``extract()``, in a killable child process where ``needs_isolation`` says so."""
+    limits = limits or Limits()
+    if not needs_isolation(data, limits, media_type):
+        return extract(data, name, limits, media_type=media_type)
+    return run_isolated(data, name, limits, media_type=media_type)
+
+
+def run_isolated(data: bytes, name: str, limits: Limits, *, media_type: str | None = None,
+                 target: Any = None) -> Document:
+    """Run ``target`` (default: ``extract``) in a child; its Document comes back as JSON over a pipe."""
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(target=target or _child, args=(sender, data, name, limits, media_type), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if receiver.poll(limits.max_seconds + GRACE):
+            return Document.model_validate_json(receiver.recv_bytes())
+        log.warning("extraction of %s killed after %.0f s", name, limits.max_seconds + GRACE)
+        return _failed(issues.TIMEOUT, f"超过 {limits.max_seconds:.0f} 秒，解析已终止", data, name)
+    except (EOFError, OSError):
+        process.join(1)
+        log.warning("extraction child for %s died (exit code %s)", name, process.exitcode)
+        return _failed(issues.UNREADABLE, f"解析进程异常退出（{process.exitcode}）", data, name)
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+
+
+def _failed(code: str, detail: str, data: bytes, name: str) -> Document:
+    """What is known without the child: the media type, the file name (still screened) and the issue."""
+    return Document(media_type=sniff.sniff(data), segments=[_filename_segment(name)],
+                    issues=[issues.issue(code, detail, path=name)])
+
+
+def _child(sender: Connection, data: bytes, name: str, limits: Limits, media_type: str | None) -> None:
+    try:
+        document = extract(data, name, limits, media_type=media_type)
+    except Exception as error:  # extract() never raises for bad input; this is a bug, still answer
+        document = _failed(issues.INTERNAL_ERROR, type(error).__name__, data, name)
+    sender.send_bytes(document.model_dump_json().encode())
+    sender.close()
