@@ -88,12 +88,12 @@ def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str]
                 allow_spans.append((index, hit.ostart, hit.oend, rule))
             else:
                 candidates.append(_Candidate(rule, ctx, index, why=why))
-    survivors = [c for c in candidates if not _allowed(c, allow_spans, result)]
+    survivors = [c for c in candidates if not _allowed(c, allow_spans, document.segments, result)]
     survivors = [c for c in survivors if _apply_overrides(c, result)]
     survivors = _apply_counts(survivors, result)
     for candidate in survivors:
-        result.findings.append(_finding(candidate, lines))
-    result.findings.extend(_obfuscation(survivors, lines))
+        result.findings.append(_finding(candidate))
+    result.findings.extend(_obfuscation(survivors))
     result.findings.extend(source_findings(document, compiled, meta))
     result.findings.sort(key=lambda f: (-f.action.rank, f.rule_id, f.location.start))
     return result
@@ -104,18 +104,24 @@ def _suppressed(rule: Rule, ctx: cond.HitContext, reason: str) -> Suppressed:
     return Suppressed(rule.id, matched, reason, ctx.segment.origin.part.value, ctx.line)
 
 
-def _allowed(candidate: _Candidate, spans: list[tuple[int, int, int, Rule]], result: Evaluation) -> bool:
+def _allowed(candidate: _Candidate, spans: list[tuple[int, int, int, Rule]], segments: list[Segment],
+             result: Evaluation) -> bool:
+    """Span allow rules suppress hits inside their span; document allow rules suppress their targets anywhere."""
     if not candidate.rule.suppressible:
         return False
     hit = candidate.ctx.hit
     for index, start, end, allow in spans:
-        if index == candidate.segment_index and start <= hit.ostart and hit.oend <= end:
-            targets = allow.applies_to
-            if "*" in targets or candidate.rule.id in targets or candidate.rule.category in targets:
-                allowed_text = candidate.ctx.segment.text[start:end]
-                reason = f"白名单 {allow.id}（{allow.title}）覆盖：“{allowed_text}”"
-                result.suppressed.append(_suppressed(candidate.rule, candidate.ctx, reason))
-                return True
+        targets = allow.applies_to
+        if not ("*" in targets or candidate.rule.id in targets or candidate.rule.category in targets):
+            continue
+        if allow.scope == "document":
+            reason = f"白名单 {allow.id}（{allow.title}）：全文有“{segments[index].text[start:end]}”"
+        elif index == candidate.segment_index and start <= hit.ostart and hit.oend <= end:
+            reason = f"白名单 {allow.id}（{allow.title}）覆盖：“{candidate.ctx.segment.text[start:end]}”"
+        else:
+            continue
+        result.suppressed.append(_suppressed(candidate.rule, candidate.ctx, reason))
+        return True
     return False
 
 
@@ -148,7 +154,7 @@ def _apply_counts(candidates: list[_Candidate], result: Evaluation) -> list[_Can
     return candidates
 
 
-def _finding(candidate: _Candidate, lines: list) -> Finding:
+def _finding(candidate: _Candidate) -> Finding:
     ctx, rule = candidate.ctx, candidate.rule
     hit, segment = ctx.hit, ctx.segment
     location = _location(segment, ctx.line or 0, hit.ostart, hit.oend, ctx.zones)
@@ -165,7 +171,7 @@ def _finding(candidate: _Candidate, lines: list) -> Finding:
     )
 
 
-def _obfuscation(candidates: list[_Candidate], lines: list) -> list[Finding]:
+def _obfuscation(candidates: list[_Candidate]) -> list[Finding]:
     """EX-004: invisible or private-use characters inside a hit that asks for review or more."""
     findings: list[Finding] = []
     for candidate in candidates:

@@ -122,6 +122,8 @@ class Rule(Strict):
     max_gap: int = Field(default=2, ge=0, le=10, description="noise characters allowed between two characters")
     source: SourceSpec | None = None
     applies_to: list[str] = Field(default_factory=lambda: ["*"], description="allow rules: ids or categories")
+    scope: Literal["span", "document"] = Field(
+        default="span", description="allow rules: suppress hits inside the phrase, or the targets' hits anywhere")
     suppressible: bool = True
     conditions: Conditions = Conditions()
     overrides: list[Override] = Field(default_factory=list)
@@ -162,6 +164,8 @@ class Rule(Strict):
             raise ValueError("allow 类规则必须给出 keywords 或 patterns")
         if self.kind is Kind.SOURCE and self.source is None:
             raise ValueError("source 类规则必须给出 source")
+        if self.scope == "document" and (self.kind is not Kind.ALLOW or "*" in self.applies_to):
+            raise ValueError("scope: document 只用于 allow 类规则，且 applies_to 必须列出具体的规则编号或类别")
         if any(not k.strip() for k in self.keywords + self.anchors):
             raise ValueError("关键词不能为空")
         return self

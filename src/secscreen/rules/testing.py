@@ -49,8 +49,21 @@ def screen_example(example: Example, compiled: CompiledRuleSet) -> Evaluation:
     return evaluate(document, compiled, example.meta)
 
 
+def _allow_case(case: ExampleCase, evaluation: Evaluation) -> ExampleFailure | None:
+    """An allow rule's match example must suppress some hit; its no_match example must not."""
+    marker = f"白名单 {case.rule_id}（"
+    used = [s for s in evaluation.suppressed if s.reason.startswith(marker)]
+    if case.kind == "match" and not used:
+        return ExampleFailure(case, "应抑制其他规则的命中而未抑制")
+    if case.kind == "no_match" and used:
+        return ExampleFailure(case, f"不应抑制而抑制了：{[s.rule_id + ' ' + s.matched for s in used]}")
+    return None
+
+
 def run_case(case: ExampleCase, compiled: CompiledRuleSet) -> ExampleFailure | None:
     evaluation = screen_example(case.example, compiled)
+    if compiled.rules[case.rule_id].kind is Kind.ALLOW:
+        return _allow_case(case, evaluation)
     own = [f for f in evaluation.findings if f.rule_id == case.rule_id]
     if case.kind == "match":
         if not own:
