@@ -20,9 +20,11 @@ from . import common
 @click.option("--max-upload-mb", default=64, show_default=True, type=click.IntRange(1, 1024), help="请求大小上限（MB），超过返回 413。")
 @click.option("--timeout", "document_seconds", default=30.0, show_default=True, type=float,
               help="单个文件的审查时限（秒）；超时结论为需人工审核。")
+@click.option("--isolate/--no-isolate", "isolate", default=True, show_default=True,
+              help="每个文件在单独的子进程中解析（超时只终止该文件）；关闭可提高吞吐量，超时则重启工作进程。")
 @click.option("--secure-cookies", is_flag=True, help="经 HTTPS 提供服务时为 Cookie 加 Secure 标志。")
 def serve(host: str, port: int, rule_dirs: tuple[str, ...], audit_db: str | None, workers: int, queue: int,
-          max_upload_mb: int, document_seconds: float, secure_cookies: bool) -> None:
+          max_upload_mb: int, document_seconds: float, isolate: bool, secure_cookies: bool) -> None:
     """启动 HTTP 服务：内容管理系统发布前调用的接口（/v1）与审核员网页（/）。"""
     import os
     from pathlib import Path
@@ -34,7 +36,8 @@ def serve(host: str, port: int, rule_dirs: tuple[str, ...], audit_db: str | None
     path = audit_db or os.environ.get(common.ENV_AUDIT)
     config = ServiceConfig(settings=common.settings(), rule_dirs=rule_dirs, audit_path=Path(path) if path else None,
                            workers=workers, queue=queue, max_request_bytes=max_upload_mb * 1024 * 1024,
-                           document_seconds=document_seconds, secure_cookies=secure_cookies)
+                           document_seconds=document_seconds, isolate_extraction=isolate,
+                           secure_cookies=secure_cookies)
     app = create_app(config)
     click.echo(f"secscreen 服务：http://{host}:{port}/ （规则集 {app.state.service.compiled.version}）", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True, server_header=False)

@@ -24,6 +24,9 @@ class ServiceConfig:
     document_seconds: float = 30.0
     #: lifetime of a web session (seconds)
     session_seconds: int = 8 * 3600
+    #: also extract each document in its own killable child process (``extract.isolate``); without it a
+    #: document past the budget is stopped by restarting the worker pool (slower to recover, faster per file)
+    isolate_extraction: bool = True
     #: set the Secure flag on cookies (when served over HTTPS)
     secure_cookies: bool = False
 
@@ -46,7 +49,10 @@ class ServiceConfig:
     @property
     def limits(self) -> Limits:
         base = self.settings.limits
-        return replace(base, max_bytes=min(base.max_bytes, self.max_request_bytes), max_seconds=self.document_seconds)
+        limits = replace(base, max_bytes=min(base.max_bytes, self.max_request_bytes), max_seconds=self.document_seconds)
+        if hasattr(limits, "isolate"):
+            limits = replace(limits, isolate=self.isolate_extraction)
+        return limits
 
     @property
     def hard_timeout(self) -> float:
