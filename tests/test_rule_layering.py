@@ -1,0 +1,87 @@
+"""A site's packs layered over the defaults: disable, add, change an action, extend an allow-list.
+
+Each change must show in the verdicts, in ``rules list`` and in the rule-set version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from secscreen.pipeline import analyse
+from secscreen.rules import compile_ruleset, load_ruleset
+
+from .conftest import run_cli
+
+pytestmark = pytest.mark.usefixtures("home")
+
+NOTICE = "关于某项工作的通知\n各单位：\n（此件不公开）\n请做好本单位甲乙丙工程的准备工作。\n严禁外传\n"
+
+
+def _site(tmp_path: Path, body: str) -> Path:
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "50-site.yaml").write_text("schema_version: 1\npack: site\n" + body, encoding="utf-8")
+    return site
+
+
+def _screen(text: str, *dirs: Path) -> tuple[str, set[str], str]:
+    compiled = compile_ruleset(load_ruleset(tuple(str(d) for d in dirs)))
+    result = analyse(text.encode("utf-8"), "notice.txt", compiled)
+    return result.verdict.value, {f.rule_id for f in result.findings}, compiled.sha256
+
+
+ADD_AND_DISABLE = """\
+disable: [WS-005, WS-008]
+rules:
+  - id: ST-001
+    title: 本单位涉密工程代号
+    kind: keyword
+    category: site
+    action: review
+    rationale: 本单位保密办规定的工程代号，依据本单位保密事项范围
+    keywords: [甲乙丙工程]
+    examples: {match: [甲乙丙工程], no_match: [甲乙丁工程]}
+"""
+
+
+def test_site_pack_disables_by_id_adds_a_keyword_rule_and_changes_version(tmp_path: Path) -> None:
+    before = _screen(NOTICE)
+    assert before[0] == "block" and {"WS-005", "WS-008"} <= before[1] and "ST-001" not in before[1]
+    after = _screen(NOTICE, _site(tmp_path, ADD_AND_DISABLE))
+    assert after[0] == "review"
+    assert after[1] == {"ST-001"}
+    assert after[2] != before[2]
+
+
+def test_site_pack_changes_an_action_and_the_listing_shows_it(tmp_path: Path) -> None:
+    site = _site(tmp_path, "modify:\n  DF-001: {action: review}\n")
+    text = "某某局关于2024年工作情况的报告\n某报〔2024〕3号\n"
+    assert _screen(text)[0] == "pass"
+    verdict, rules, _ = _screen(text, site)
+    assert verdict == "review" and "DF-001" in rules
+    listing = run_cli("rules", "list", "--rules", str(site))
+    line = next(row for row in listing.output.splitlines() if row.startswith("DF-001"))
+    assert "review" in line and "处置改为 review" in line
+
+
+def test_site_pack_extends_an_allow_list(tmp_path: Path) -> None:
+    text = "本站转载：机关内部通讯录编制规范解读\n"
+    assert _screen(text)[0] == "review"
+    site = _site(tmp_path, "modify:\n  AL-005: {add_keywords: [内部通讯录编制规范]}\n")
+    verdict, rules, _ = _screen(text, site)
+    assert verdict == "pass" and rules == set()
+
+
+def test_environment_variable_adds_the_site_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = _site(tmp_path, ADD_AND_DISABLE)
+    monkeypatch.setenv("SECSCREEN_RULES", str(site))
+    listing = run_cli("rules", "list")
+    assert "ST-001" in listing.output
+    assert "WS-005" in listing.output and "停用" in listing.output
+
+
+def test_disabling_an_unknown_rule_is_a_configuration_error(tmp_path: Path) -> None:
+    site = _site(tmp_path, "disable: [SS-999]\n")
+    result = run_cli("rules", "check", "--rules", str(site))
+    assert result.exit_code == 2 and "SS-999" in result.output
