@@ -278,3 +278,18 @@ def test_generated_corpus_is_small() -> None:
 def test_password_protected_office_file_is_encrypted_not_unsupported() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600) + "EncryptedPackage".encode("utf-16-le") + bytes(64)
     assert codes(read(ole, "通知.docx")) >= {"encrypted"}
+
+
+def test_docx_embedded_workbook_is_screened_with_its_inner_path() -> None:
+    document = read(docx(p("正文"), embedded={"表格.xlsx": _xlsx()}), "a.docx")
+    assert [s.origin.path for s in document.segments if s.text == MARK] == ["a.docx!word/embeddings/表格.xlsx"]
+
+
+def test_xlsx_drawing_text_box_is_read() -> None:
+    with zipfile.ZipFile(io.BytesIO(_xlsx())) as archive:
+        members = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    shape = ('<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:sp><xdr:txBody><a:p><a:r>'
+             '<a:t>内部资料</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>')
+    document = read(zip_bytes(members + [("xl/drawings/drawing1.xml", shape.encode())]), "a.xlsx")
+    assert parts(document, "内部资料") == [Part.TEXTBOX]

@@ -74,7 +74,8 @@ def run(text: str, props: str = "") -> str:
 
 def docx(body: str, *, header: str | None = None, footer: str | None = None, first_header: str | None = None,
          footnote: str | None = None, endnote: str | None = None, comment: str | None = None,
-         title: str = "通知", custom: dict[str, str] | None = None, image: bool = False) -> bytes:
+         title: str = "通知", custom: dict[str, str] | None = None, image: bool = False,
+         embedded: dict[str, bytes] | None = None) -> bytes:
     """A DOCX whose ``body`` is WordprocessingML paragraph/table XML; optional parts hold one paragraph each."""
     rels: list[tuple[str, str, str]] = []  # (id, type, target)
     parts: list[tuple[str, str, str]] = []  # (member, content-type key, xml)
@@ -103,6 +104,8 @@ def docx(body: str, *, header: str | None = None, footer: str | None = None, fir
                       f'<w:comments {NS}><w:comment w:id="0" w:author="审核人">{p(comment)}</w:comment></w:comments>'))
     if image:
         rels.append(("rIdImg", "image", "media/image1.png"))
+    for index, name in enumerate(embedded or {}):
+        rels.append((f"rIdE{index}", "package", f"embeddings/{name}"))
     title_page = "<w:titlePg/>" if first_header is not None else ""
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {NS}><w:body>{body}'
                 f'<w:sectPr>{refs}<w:pgSz w:w="11906" w:h="16838"/>{title_page}</w:sectPr></w:body></w:document>')
@@ -118,6 +121,7 @@ def docx(body: str, *, header: str | None = None, footer: str | None = None, fir
         members.append(("docProps/custom.xml", _custom(custom).encode()))
     if image:
         members.append(("word/media/image1.png", PNG))
+    members += [(f"word/embeddings/{name}", data) for name, data in (embedded or {}).items()]
     return zip_bytes(members)
 
 

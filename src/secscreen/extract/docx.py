@@ -59,7 +59,7 @@ class _DocxReader:
         self._notes("footnotes", "footnote", Part.FOOTNOTE, "脚注")
         self._notes("endnotes", "endnote", Part.ENDNOTE, "尾注")
         self._notes("comments", "comment", Part.COMMENT, "批注")
-        self._drawings_parts()
+        self.segments += ooxml.drawing_text(self.archive, ("word/charts/", "word/diagrams/"), self.ctx)
         self.document.segments = self.segments
         self._image_check()
         self.document.segments += ooxml.properties(self.archive, self.ctx)
@@ -126,18 +126,6 @@ class _DocxReader:
                 found = self.stories.story(note, part, f"{label}{note.get(w('id')) or ''}", start=line + 1)
                 line += sum(1 for _ in note.iter(w("p")))
                 self.segments += found
-
-    def _drawings_parts(self) -> None:
-        """Text of charts and SmartArt, which live in their own parts as DrawingML ``a:t``/``c:v``."""
-        for info in self.archive.infolist():
-            name = info.filename
-            if name.endswith(".xml") and name.startswith(("word/charts/", "word/diagrams/")):
-                root = ooxml.parse(read_member(self.archive, info, self.ctx), name)
-                pieces = [el.text or "" for el in root.iter() if ooxml.local(el.tag) in ("t", "v")]
-                text = "\n".join(p for p in pieces if p.strip())
-                if text:
-                    self.segments.append(Segment(text=text, origin=ooxml.origin(self.ctx, part=Part.TEXTBOX,
-                                                                                name=name)))
 
     def _image_check(self) -> None:
         found = ooxml.image_issue(self.archive, "word/media/", self.segments, self.ctx)

@@ -43,8 +43,8 @@ if _METHOD == "forkserver":
 
 
 def needs_isolation(data: bytes, limits: Limits, media_type: str | None = None) -> bool:
-    if not limits.isolate:
-        return False
+    if not limits.isolate or multiprocessing.current_process().daemon:
+        return False  # a daemonic process (a multiprocessing.Pool worker) may not start children
     return len(data) > IN_PROCESS_BYTES or (media_type or sniff.sniff(data)) not in IN_PROCESS_TYPES
 
 

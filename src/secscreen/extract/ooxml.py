@@ -16,7 +16,7 @@ from ..errors import ExtractionError
 from ..models import ExtractionIssue, Origin, Part, Segment
 from . import issues
 from .base import ExtractContext
-from .zipguard import read_named
+from .zipguard import read_member, read_named
 
 CORE = "docProps/core.xml"
 APP = "docProps/app.xml"
@@ -87,3 +87,21 @@ def image_issue(archive: zipfile.ZipFile, media_prefix: str, segments: list[Segm
     if pictures and text < NEAR_EMPTY:
         return issues.issue(issues.IMAGE_CONTENT, f"{len(pictures)} 张图片，文字 {text} 字", path=ctx.path)
     return None
+
+
+def drawing_text(archive: zipfile.ZipFile, prefixes: tuple[str, ...], ctx: ExtractContext) -> list[Segment]:
+    """Text of charts, SmartArt and drawing shapes (DrawingML ``a:t``, chart ``c:v``), one segment per part.
+
+    These live in their own parts (``word/charts/``, ``xl/drawings/``, ``ppt/diagrams/``…) that the
+    format libraries do not read; an Excel text box, for one, exists only here.
+    """
+    segments: list[Segment] = []
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        name = info.filename
+        if name.endswith(".xml") and name.startswith(prefixes) and "/_rels/" not in name:
+            root = parse(read_member(archive, info, ctx), name)
+            pieces = [el.text or "" for el in root.iter() if local(el.tag) in ("t", "v")]
+            text = "\n".join(piece for piece in pieces if piece.strip())
+            if text:
+                segments.append(Segment(text=text, origin=origin(ctx, part=Part.TEXTBOX, name=name)))
+    return segments

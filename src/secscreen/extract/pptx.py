@@ -34,6 +34,7 @@ class PptxExtractor:
             document.segments = list(_slides(presentation, ctx))
             document.segments += list(_masters(presentation, ctx))
             document.segments += _comments(archive, ctx)
+            document.segments += ooxml.drawing_text(archive, ("ppt/charts/", "ppt/diagrams/"), ctx)
             found = ooxml.image_issue(archive, "ppt/media/", document.segments, ctx)
             document.issues += [found] if found else []
             document.segments += ooxml.properties(archive, ctx)

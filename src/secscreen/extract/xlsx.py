@@ -34,6 +34,7 @@ class XlsxExtractor:
             document = Document(media_type=sniff.XLSX)
             document.segments = _workbook(data, ctx)
             document.segments += _comments(archive, ctx)
+            document.segments += ooxml.drawing_text(archive, ("xl/drawings/", "xl/charts/", "xl/diagrams/"), ctx)
             found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
             document.issues += [found] if found else []
             document.segments += ooxml.properties(archive, ctx)
