@@ -9,9 +9,12 @@ refuse UPDATE and DELETE of records and any head move other than one step forwar
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
+import random
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -57,6 +60,9 @@ CREATE TRIGGER IF NOT EXISTS head_no_delete BEFORE DELETE ON head
 BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be deleted'); END;
 """
 
+#: SQLite's own busy wait per attempt; appends retry in their own loop up to the store's timeout
+_BUSY_STEP = 0.005
+
 _COLUMNS = "seq, id, kind, created_at, body, prev_hash, hash"
 
 
@@ -68,7 +74,9 @@ class SqliteAuditStore:
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(str(path), timeout=min(timeout, _BUSY_STEP), isolation_level=None,
+                                       check_same_thread=False)
+            self._timeout = timeout
             if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
@@ -116,7 +124,7 @@ class SqliteAuditStore:
                                  (seq, record_id, kind, created_at, text, head.hash, digest))
                 self._db.execute("UPDATE head SET seq = ?, id = ?, hash = ? WHERE one = 1", (seq, record_id, digest))
         except sqlite3.Error as error:
-            raise AuditError(f"审计记录写入失败（{self.path}）：{_why(error)}") from error
+            raise AuditError(f"审计记录写入失败，未给出审查结论（{self.path}）：{_why(error)}") from error
         return StoredRecord(seq, record_id, kind, created_at, full, head.hash, digest)
 
     def get(self, record_id: str) -> StoredRecord | None:
@@ -153,22 +161,35 @@ class SqliteAuditStore:
         return Head(*row) if row else None
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self._lock)
+        return _Transaction(self._db, self._lock, self._timeout)
 
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error (also a crash mid-way leaves nothing)."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
-        self._db, self._lock = db, lock
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock, timeout: float) -> None:
+        self._db, self._lock, self._timeout = db, lock, timeout
 
     def __enter__(self) -> None:
         self._lock.acquire()
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
         except BaseException:
             self._lock.release()
             raise
+
+    def _begin(self) -> None:
+        """Take the write lock, retrying in short random steps (SQLite's own busy handler backs off to
+        100 ms sleeps, which starves writers under contention) until ``timeout`` has passed."""
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0.0005, 0.003))
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:
@@ -178,6 +199,10 @@ class _Transaction:
                 self._db.execute("ROLLBACK")
         finally:
             self._lock.release()
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def _statements(script: str, terminator: str) -> list[str]:
@@ -222,10 +247,24 @@ def _record(row: tuple[Any, ...]) -> StoredRecord:
     return StoredRecord(seq, record_id, kind, created_at, parsed, prev, digest)
 
 
+_OS_REASONS = {
+    errno.EEXIST: "路径中有同名文件，无法建立目录", errno.ENOTDIR: "路径中有同名文件，无法建立目录",
+    errno.EACCES: "没有写权限", errno.EPERM: "没有写权限", errno.EROFS: "所在文件系统只读", errno.ENOSPC: "磁盘空间已满",
+}
+
+
 def _why(error: BaseException) -> str:
+    """The reason for an audit failure, in words a user can act on."""
+    if isinstance(error, OSError):
+        reason = _OS_REASONS.get(error.errno or 0, error.strerror or str(error))
+        return f"{reason}（{error.filename}）" if error.filename else reason
     text = str(error)
     if "locked" in text or "busy" in text:
-        return "审计库被其他进程长时间占用（已等待超时）"
+        return "审计库被其他进程长时间占用（已等待超时，可用环境变量 SECSCREEN_AUDIT_TIMEOUT 调整等待秒数）"
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return f"审计库不可写（{text}）"
+    if "disk is full" in text:
+        return "磁盘空间已满"
+    if "not a database" in text or "malformed" in text:
+        return f"文件不是有效的审计库或已损坏（{text}）"
     return text
