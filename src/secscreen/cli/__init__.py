@@ -14,6 +14,7 @@ import click
 from ..errors import SecscreenError
 from .audit_cmd import audit
 from .common import EXIT_USAGE
+from .eval_cmd import eval_
 from .rules_cmd import rules
 from .scan import scan
 
@@ -38,6 +39,7 @@ def cli(verbose: bool) -> None:
 cli.add_command(scan)
 cli.add_command(rules)
 cli.add_command(audit)
+cli.add_command(eval_)
 
 COMMANDS = ("scan", "rules", "audit")
 
