@@ -66,7 +66,7 @@ def create(role: str, name: str) -> None:
 @tokens.command("list")
 def list_tokens() -> None:
     """列出令牌（不含令牌本身）。"""
-    for info in _store().list():
+    for info in _store().all():
         state = f"已吊销 {info.revoked_at}" if info.revoked_at else "有效"
         click.echo(f"{info.id}  {info.role.value:<8}  {info.created_at}  {state}  {info.name}")
 

@@ -108,7 +108,8 @@ def render(request: Request, exc: Exception) -> Response:
         return RedirectResponse("/login", 303, headers=headers)
     templates = request.app.state.templates
     context: dict[str, Any] = {"status": status, "code": code, "message": message, "request_id": rid, "user": None}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
+    page: Response = templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
+    return page
 
 
 async def handle(request: Request, exc: Exception) -> Response:

@@ -85,13 +85,13 @@ class TokenStore:
                                (token_id,)).fetchone()
         return _info(row) if row else None
 
-    def list(self) -> list[TokenInfo]:
+    def all(self) -> list[TokenInfo]:
         rows = self._db.execute("SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at")
         return [_info(r) for r in rows]
 
     def revoke(self, id_or_name: str) -> list[TokenInfo]:
         """Revoke the live token with this id, or every live token with this name."""
-        matches = [t for t in self.list() if t.revoked_at is None and id_or_name in (t.id, t.name)]
+        matches = [t for t in self.all() if t.revoked_at is None and id_or_name in (t.id, t.name)]
         for token in matches:
             self._db.execute("UPDATE tokens SET revoked_at = ? WHERE id = ?", (_now(), token.id))
         return matches
