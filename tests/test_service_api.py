@@ -134,6 +134,26 @@ def test_too_large_request_gets_413(api: Api) -> None:
     assert "verdict" not in response.text
 
 
+def test_too_large_chunked_upload_without_length_gets_413(api: Api) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n"
+        for _ in range(MAX_BYTES // 65536 + 2):
+            yield b"a" * 65536
+        yield b"\r\n--b--\r\n"
+
+    headers = {**api.as_("cms"), "content-type": "multipart/form-data; boundary=b"}
+    response = api.client.post("/v1/screen", content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert "verdict" not in response.text
+
+
+def test_answers_carry_security_headers_and_are_not_cached(api: Api) -> None:
+    response = api.client.get("/v1/rules", headers=api.as_("officer"))
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
 def test_bad_json_body_is_400(api: Api) -> None:
     response = api.client.post("/v1/screen", json={"title": "无正文"}, headers=api.as_("cms"))
     assert response.status_code == 400
