@@ -12,7 +12,7 @@ import os
 import time
 
 from ..errors import ExtractionError
-from ..models import Document, Origin, Part, Segment
+from ..models import Document, ExtractionIssue, Origin, Part, Segment
 from . import issues, sniff
 from .archive import ZipExtractor
 from .base import ExtractContext, Extractor, Limits
@@ -89,7 +89,7 @@ def _extract(data: bytes, ctx: ExtractContext, *, media_type: str | None = None)
         detail = f"{len(data)} 字节，上限 {ctx.limits.max_bytes} 字节"
         return Document(media_type=sniff.UNKNOWN, issues=[issues.issue(issues.LIMIT_EXCEEDED, detail, path=ctx.path)])
     detected = media_type or sniff.sniff(data)
-    found: list = []
+    found: list[ExtractionIssue] = []
     claimed = sniff.EXTENSIONS.get(os.path.splitext(ctx.path.split("!")[-1])[1].lower())
     if claimed and claimed != detected and detected not in (sniff.EMPTY,) and not (
         claimed == sniff.TEXT and detected == sniff.HTML

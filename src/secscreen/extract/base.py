@@ -54,7 +54,10 @@ class ExtractContext:
 class Extractor(Protocol):
     """Reads one family of formats. ``media_types`` lists what ``sniff`` names that it handles."""
 
-    name: str
-    media_types: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def media_types(self) -> tuple[str, ...]: ...
 
     def extract(self, data: bytes, ctx: ExtractContext) -> Document: ...
