@@ -16,6 +16,7 @@ from secscreen.match.validators import (
     not_cn_id,
     not_uscc,
     uscc_checksum,
+    uscc_org_code,
 )
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -73,3 +74,14 @@ def test_uscc_checksum_agrees_with_stdnum(body: str) -> None:
 @given(st.text(alphabet="0123456789", min_size=16, max_size=19))
 def test_luhn_agrees_with_stdnum(number: str) -> None:
     assert luhn(number) == std_luhn.is_valid(number)
+
+
+def test_embedded_organization_code_check() -> None:
+    assert uscc_org_code("91110000600037341L")           # 60003734 -> check 1 (reference worked example)
+    assert not uscc_org_code("91110000600037342L")
+
+
+def test_id_number_that_happens_to_pass_the_uscc_check_is_still_an_id() -> None:
+    value = "450122199003150038"
+    assert uscc_checksum(value) and not uscc_org_code(value)
+    assert not_uscc(value)

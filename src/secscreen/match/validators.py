@@ -85,9 +85,26 @@ def uscc_checksum(text: str) -> bool:
     return _USCC_ALPHABET[(31 - total % 31) % 31] == value[17]
 
 
+_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def uscc_org_code(text: str) -> bool:
+    """The 组织机构代码 inside a credit code (characters 9-17) passes its own GB 11714 check."""
+    value = text.strip().upper()
+    if len(value) != 18:
+        return False
+    body, check = value[8:16], value[16]
+    if not body.isalnum() or not body.isascii():
+        return False
+    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
+    expected = {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
+    return check == expected
+
+
 def not_uscc(text: str) -> bool:
-    """Not a valid unified social credit code: a code that passes GB 32100 is a company, not a person."""
-    return not uscc_checksum(text)
+    """Not a unified social credit code: a code passing both GB 32100 and its embedded GB 11714 check
+    is a company, not a person (an ID number passes both by chance about once in 341)."""
+    return not (uscc_checksum(text) and uscc_org_code(text))
 
 
 def not_cn_id(text: str) -> bool:
@@ -106,6 +123,7 @@ VALIDATORS: dict[str, Validator] = {
     "cn_id_region": cn_id_region,
     "luhn": luhn,
     "uscc_checksum": uscc_checksum,
+    "uscc_org_code": uscc_org_code,
     "not_uscc": not_uscc,
     "not_masked": not_masked,
     "not_cn_id": not_cn_id,
