@@ -6,12 +6,16 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from secscreen.extract.base import Limits
 from secscreen.models import Verdict
 from secscreen.rules import CompiledRuleSet
+from secscreen.service import ServiceConfig, create_app
 from secscreen.service.errors import Saturated
+from secscreen.service.tokens import Role
 from secscreen.service.worker import ScreeningPool, WorkerTimeout
+from secscreen.settings import Settings
 
 PUBLIC = (Path(__file__).resolve().parents[1] / "corpora" / "samples" / "public-traffic-news.txt").read_bytes()
 
@@ -46,3 +50,24 @@ def test_a_document_past_its_budget_is_given_up_and_the_next_one_is_screened(
         assert asyncio.run(run()) is Verdict.PASS
     finally:
         pool.close()
+
+
+@pytest.mark.slow
+def test_site_rules_given_to_the_service_are_applied_in_the_worker_processes(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "site.yaml").write_text(
+        "schema_version: 1\npack: site\nrules:\n  - id: ST-001\n    title: 本单位敏感词\n"
+        "    kind: keyword\n    category: site\n    action: block\n    rationale: 本单位保密办规定的敏感词\n"
+        "    keywords: [甲乙丙]\n    boundary: false\n    examples: {match: [甲乙丙], no_match: [甲乙]}\n",
+        encoding="utf-8",
+    )
+    app = create_app(ServiceConfig(settings=Settings(home=tmp_path / "home"), rule_dirs=(str(site),), workers=1))
+    token = app.state.service.tokens.create("cms", Role.CMS)[1]
+    with TestClient(app) as client:
+        response = client.post("/v1/screen", files={"file": ("a.txt", "公开新闻：甲乙丙。".encode())},
+                               headers={"Authorization": f"Bearer {token}"})
+    result = response.json()
+    assert result["verdict"] == "block"
+    assert [f["rule_id"] for f in result["findings"]] == ["ST-001"]
+    assert result["ruleset"]["sha256"] == app.state.service.compiled.sha256
