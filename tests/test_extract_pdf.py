@@ -61,6 +61,8 @@ def test_generated_case_gets_its_verdict_part_and_page(name: str, generated, com
         assert {f.location.page for f in hits} == {entry["page"]}, details
     if "path" in entry:
         assert {f.location.path for f in hits} == {entry["path"]}, details
+    if "name" in entry:
+        assert entry["name"] in {f.location.name for f in hits}, details
 
 
 def test_mark_at_top_of_page_one_is_in_the_header_zone(generated, compiled: CompiledRuleSet) -> None:
@@ -138,6 +140,11 @@ def test_paragraph_lines_are_not_tables() -> None:
     chars = _chars(("各有关单位为进一步做好政府信息公开工作现将有关事项通知如下", 72, 100, 12),
                    ("一、提高认识切实加强组织领导明确责任分工并抓好落实工作", 72, 114, 12))
     assert all(s.origin.part is Part.BODY for s in page_segments(chars, 1, 595, 842, None))
+
+
+def test_glyphs_drawn_twice_for_bold_are_read_once() -> None:
+    chars = _chars(("机密", 72, 50, 12), ("机密", 72.4, 50, 12))
+    assert [line.text for line in build_lines(chars)] == ["机密"]
 
 
 def test_hidden_characters_form_their_own_line() -> None:

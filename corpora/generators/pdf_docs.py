@@ -77,6 +77,36 @@ def _metadata(canvas: Canvas, marked: bool) -> None:
     _body(canvas)
 
 
+def _xmp(canvas: Canvas, marked: bool) -> None:
+    """An XMP packet in the catalog's /Metadata stream (what classification tools and Acrobat write)."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+
+    _body(canvas)
+    title = f"{MARK} 工作要点" if marked else "2024年工作要点"
+    packet = (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta>"
+        '<?xpacket end="w"?>'
+    )
+    stream = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), packet.encode("utf-8"))
+    canvas._doc.Catalog.Metadata = canvas._doc.Reference(stream)
+
+
+def _outline(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    canvas.bookmarkPage("p1")
+    canvas.addOutlineEntry(f"附件：{MARK}" if marked else "附件：公开材料", "p1", level=0)
+
+
+def _freetext(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    note = f"批注：{MARK}" if marked else "批注：可以公开"
+    canvas.freeTextAnnotation(note, DA="/Helv 10 Tf 0 g", Rect=(LEFT, HEIGHT - 460, LEFT + 200, HEIGHT - 440), relative=0)
+
+
 def _annotation(canvas: Canvas, marked: bool) -> None:
     _body(canvas)
     note = f"此件定为{MARK}，请勿外传" if marked else "此件可以公开，请按程序发布"
@@ -154,22 +184,42 @@ def _image_page(canvas: Canvas, marked: bool) -> None:
     canvas.drawImage(ImageReader(image), LEFT, 120, WIDTH - 2 * LEFT, HEIGHT - 240)
 
 
-def _embedded(canvas: Canvas, marked: bool) -> None:
-    """A text file in the document's /EmbeddedFiles name tree (built from reportlab's object model)."""
-    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+def _file_spec(canvas: Canvas, marked: bool) -> object:
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream, PDFString
 
-    _body(canvas)
     content = f"附件说明\n{MARK}\n仅供内部使用。\n" if marked else "附件说明\n本附件可以公开。\n"
     document = canvas._doc
     stream = document.Reference(PDFStream(PDFDictionary({"Type": PDFName("EmbeddedFile")}), content.encode("utf-8")))
-    spec = PDFDictionary({
+    return document.Reference(PDFDictionary({
         "Type": PDFName("Filespec"),
         "F": PDFString("attachment.txt"),
         "UF": PDFString(ATTACHMENT),
         "EF": PDFDictionary({"F": stream}),
+    }))
+
+
+def _embedded(canvas: Canvas, marked: bool) -> None:
+    """A text file in the document's /EmbeddedFiles name tree (built from reportlab's object model)."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFString
+
+    _body(canvas)
+    names = PDFArray([PDFString(ATTACHMENT), _file_spec(canvas, marked)])
+    canvas._doc.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
+
+
+def _attachment_annotation(canvas: Canvas, marked: bool) -> None:
+    """A file attachment annotation (the paper-clip icon) on page 1."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
+
+    _body(canvas)
+    annotation = PDFDictionary({
+        "Type": PDFName("Annot"),
+        "Subtype": PDFName("FileAttachment"),
+        "Rect": PDFArray([LEFT, HEIGHT - 480, LEFT + 16, HEIGHT - 460]),
+        "Contents": PDFString("附件"),
+        "FS": _file_spec(canvas, marked),
     })
-    names = PDFArray([PDFString(ATTACHMENT), document.Reference(spec)])
-    document.Catalog.Names = PDFDictionary({"EmbeddedFiles": PDFDictionary({"Names": names})})
+    canvas._addAnnotation(annotation)
 
 
 def _encrypted() -> bytes:
@@ -184,6 +234,9 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "page3": (_page3, {"part": "body", "page": 3, "rules": ["SS-001"]}),
     "metadata": (_metadata, {"part": "metadata", "rules": ["SS-001", "SS-009"]}),
     "annotation": (_annotation, {"part": "annotation", "page": 1, "rules": ["SS-001"]}),
+    "freetext": (_freetext, {"part": "annotation", "page": 1, "rules": ["SS-001"]}),
+    "xmp": (_xmp, {"part": "metadata", "name": "XMP dc:title", "rules": ["SS-001"]}),
+    "outline": (_outline, {"part": "metadata", "name": "书签", "rules": ["SS-001"]}),
     "invisible": (_invisible, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "white": (_white, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "tiny": (_tiny, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
@@ -191,11 +244,15 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
     "embedded": (_embedded, {"part": "body", "path": f"pdf-embedded-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]}),
+    "attachment-annotation": (
+        _attachment_annotation,
+        {"part": "body", "path": f"pdf-attachment-annotation-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]},
+    ),
 }
 
 
-def _entry(name: str, expect: str, **fields: object) -> dict[str, object]:
-    return {"file": f"generated/{name}", "expect": expect, **fields}
+def _entry(file_name: str, expect: str, **fields: object) -> dict[str, object]:
+    return {"file": f"generated/{file_name}", "expect": expect, **fields}
 
 
 def generate(out_dir: Path) -> list[dict[str, object]]:

@@ -26,7 +26,7 @@ from ...models import Document, ExtractionIssue, Origin, Part, Segment
 from .. import issues, sniff
 from ..base import ExtractContext
 from .chars import Box, PageContent
-from .extras import annotation_items, attachment_data, attachment_name, metadata_segments
+from .extras import annotation_items, attachment_data, attachment_name, metadata_segments, outline_segments
 from .layout import page_segments
 from .miner_page import MinerDocument
 from .pdfium_page import PdfiumPage
@@ -96,6 +96,7 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, ctx: ExtractContext) -> Document
         document.issues.append(issues.issue(issues.IMAGE_ONLY_PAGE, detail, path=ctx.path, pages=scanned))
     if miner is not None:
         document.segments.extend(_with_path(metadata_segments(miner.document), path))
+    document.segments.extend(_with_path(outline_segments(pdf), path))
     _embedded_files(pdf, ctx, document)
     return document
 

@@ -24,6 +24,7 @@ from ...models import Origin, Part, Segment
 ANNOTATION_KEYS = ("Contents", "Subj", "V", "TU")
 #: Info/XMP values that carry no document text
 SKIP_INFO = frozenset(("CreationDate", "ModDate", "Trapped"))
+MAX_BOOKMARKS = 10000
 _XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
@@ -85,6 +86,18 @@ def _xmp_values(root: etree._Element) -> Iterator[tuple[str, str]]:
             name = _qname(owner, owner.tag)
             if name.split(":")[-1] not in SKIP_INFO and name not in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
                 yield name, element.text.strip()
+
+
+def outline_segments(pdf: Any, limit: int = MAX_BOOKMARKS) -> list[Segment]:
+    """Bookmark titles (the navigation pane a reader sees), ``part: metadata`` named 书签."""
+    segments: list[Segment] = []
+    for index, bookmark in enumerate(pdf.get_toc()):
+        if index >= limit:
+            break
+        title = (bookmark.get_title() or "").strip()
+        if title:
+            segments.append(Segment(text=title, origin=Origin(part=Part.METADATA, name="书签")))
+    return segments
 
 
 def _utf16(buffer: Any, size: int) -> str:
