@@ -124,7 +124,6 @@ def test_html_line_break_in_table_cell_source_blocks(compiled: CompiledRuleSet) 
     assert_blocked_at(page.encode(), "notice.html", compiled, "机\n密★10年", hidden=False)
 
 
-@pytest.mark.xfail(strict=True, reason="extract/html.py treats <br> as a block break, so the cell is split in two segments")
 def test_html_br_in_table_cell_blocks(compiled: CompiledRuleSet) -> None:
     page = "<html><body><table><tr><td>机<br>密★10年</td></tr></table></body></html>"
     verdict, _, findings = screen_bytes(page.encode(), "notice.html", compiled)

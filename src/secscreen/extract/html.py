@@ -21,7 +21,7 @@ from .base import ExtractContext
 from .text import decode_text, normalize_newlines
 
 _BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "body", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "title", "option"]
+    ["address", "article", "aside", "blockquote", "body", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "td", "th", "ul", "caption", "title", "option"]
 )
 _SKIP_TAGS = frozenset(("script", "style", "template", "svg", "math"))
 _TEXT_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-title", "data-original-title")
@@ -72,6 +72,10 @@ class _Walker:
             return
         if tag == "meta":
             self._meta(element, line)
+            return
+        if tag == "br":
+            # a line break inside its block: a wrapped table cell must still match as one text
+            self.add_text("\n", Part.HIDDEN if hidden or _is_hidden(element) else Part.BODY, line)
             return
         self._attributes(element, line)
         hidden = hidden or _is_hidden(element)
