@@ -68,7 +68,7 @@ def _short(snippet: str) -> str:
 
 
 #: what replaces the matched text of a ``block`` finding for someone not allowed to see it
-WITHHELD = "〔已隐去〕"
+WITHHELD = "［已隐去］"
 
 
 def redacted(body: dict[str, Any]) -> dict[str, Any]:
@@ -86,8 +86,5 @@ def redacted(body: dict[str, Any]) -> dict[str, Any]:
 def _withhold(finding: dict[str, Any]) -> dict[str, Any]:
     context = str(finding.get("context", ""))
     start, end = context.find("【"), context.find("】")
-    if start != -1 and end > start:
-        context = context[: start + 1] + WITHHELD + context[end:]
-    elif finding.get("matched"):
-        context = context.replace(str(finding["matched"]), WITHHELD)
+    context = context[: start + 1] + WITHHELD + context[end:] if start != -1 and end > start else WITHHELD
     return {**finding, "matched": WITHHELD, "context": context}
