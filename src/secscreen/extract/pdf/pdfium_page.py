@@ -87,24 +87,49 @@ class PdfiumPage:
     def read(self, textpage: Any) -> PageContent:
         styles: dict[int, Style] = {}
         rect = pdfium_c.FS_RECTF()
-        count = pdfium_c.FPDFText_CountChars(textpage)
-        index = -1
-        while index + 1 < count:
-            index += 1
-            code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            if is_space(code):  # generated characters are spaces and line breaks: skipped here too
+        rect_ref = ctypes.byref(rect)
+        page_address = _address(textpage)
+        add, to_box = self.content.add_char, self.to_box
+        for index, text in enumerate(_texts(textpage)):
+            if not text or is_space(ord(text[0])):
                 continue
-            text, index = _character(textpage, code, index, count)
-            handle = pdfium_c.FPDFText_GetTextObject(textpage, index)
-            if not handle or not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, ctypes.byref(rect)):
+            key = _TEXT_OBJECT(page_address, index)
+            if not key or not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect_ref):
                 continue
-            key = _address(handle)
             style = styles.get(key)
             if style is None:
+                handle = ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT)
                 mode = pdfium_c.FPDFTextObj_GetTextRenderMode(handle)
                 style = styles[key] = Style(self.order.get(key, 0), mode, _fill(handle))
-            self.content.add_char(text, self.to_box(rect.left, rect.top, rect.right, rect.bottom), style)
+            add(text, to_box(rect.left, rect.top, rect.right, rect.bottom), style)
         return self.content.finish()
+
+
+#: FPDFText_GetTextObject returning the handle's address: hashing a ctypes pointer needs a slow cast
+_TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+)
+
+
+def _texts(textpage: Any) -> list[str]:
+    """The character at each text-page index, in one call when the page has no surrogate pairs."""
+    count = pdfium_c.FPDFText_CountChars(textpage)
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(textpage, 0, count, buffer)
+    text = bytes(buffer)[: max(written - 1, 0) * 2].decode("utf-16-le", errors="replace")
+    if len(text) == count and not any(0xD800 <= ord(ch) < 0xE000 for ch in text):
+        return list(text)
+    out: list[str] = []
+    index = 0
+    while index < count:
+        code = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        char, last = _character(textpage, code, index, count)
+        out.append(char)
+        out.extend([""] * (last - index))
+        index = last + 1
+    return out
 
 
 _STANDARD = ("Courier", "Helvetica", "Times", "Symbol", "ZapfDingbats", "Arial")
