@@ -107,7 +107,7 @@ class PdfiumPage:
 
 #: FPDFText_GetTextObject returning the handle's address: hashing a ctypes pointer needs a slow cast
 _TEXT_OBJECT = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
-    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+    _address(pdfium_c.FPDFText_GetTextObject)
 )
 
 
