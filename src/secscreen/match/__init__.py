@@ -16,6 +16,7 @@ from pathlib import Path
 from ..normalize import Normalized, fold_keyword
 from .automaton import Automaton
 from .boundary import on_word_boundary
+from .regexes import WindowSearch
 from .validators import VALIDATORS
 
 
@@ -53,13 +54,19 @@ class Hit:
 class _Compiled:
     spec: MatchSpec
     regexes: tuple[re.Pattern[str], ...]
+    searches: tuple[WindowSearch, ...] = ()
+
+    @classmethod
+    def of(cls, spec: MatchSpec) -> _Compiled:
+        regexes = tuple(re.compile(p) for p in spec.patterns)
+        return cls(spec, regexes, tuple(map(WindowSearch.of, regexes)))
 
 
 class Matcher:
     """Compiled once per rule set (keyed by its sha256), then applied to any number of segments."""
 
     def __init__(self, specs: list[MatchSpec], digest: str = "", cache_dir: Path | None = None) -> None:
-        self.specs = {spec.rule_id: _Compiled(spec, tuple(re.compile(p) for p in spec.patterns)) for spec in specs}
+        self.specs = {spec.rule_id: _Compiled.of(spec) for spec in specs}
         keys: dict[str, list[tuple[str, str]]] = {}
         self._keyword_of: set[tuple[str, str]] = set()
         for spec in specs:
@@ -114,13 +121,10 @@ class Matcher:
                 lo_v, hi_v = lo, hi
             else:
                 lo_v, hi_v = text.compact_to_folded(lo, min(hi, len(text.compact)))
-            for regex in compiled.regexes:
-                # no endpos: a lookahead at the window's edge must still see the following characters
-                for match in regex.finditer(view, lo_v):
-                    if match.start() >= hi_v:
-                        break
+            for search in compiled.searches:
+                for match in search.matches(view, lo_v, None if hi is None else hi_v):
                     if match.end() > match.start():
-                        hits.append(self._pattern_hit(spec, regex, match, text, compact_view))
+                        hits.append(self._pattern_hit(spec, search.regex, match, text, compact_view))
         return hits
 
     def _pattern_hit(self, spec: MatchSpec, regex: re.Pattern[str], match: re.Match[str], text: Normalized,

@@ -12,7 +12,7 @@ import logging
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import ahocorasick
@@ -28,11 +28,10 @@ class Automaton:
 
     def __init__(self, keys: dict[str, Entry], cache_dir: Path | None = None, digest: str = "") -> None:
         self.size = len(keys)
-        self._automaton = self._load(cache_dir, digest) if cache_dir and digest else None
-        if self._automaton is None:
-            self._automaton = self._build(keys)
-            if cache_dir and digest:
-                self._save(cache_dir, digest)
+        loaded = self._load(cache_dir, digest) if cache_dir and digest else None
+        self._automaton: ahocorasick.Automaton = loaded if loaded is not None else self._build(keys)
+        if loaded is None and cache_dir and digest:
+            self._save(cache_dir, digest)
 
     @staticmethod
     def _build(keys: dict[str, Entry]) -> ahocorasick.Automaton:
@@ -74,10 +73,24 @@ class Automaton:
             yield end_index + 1 - length, end_index + 1, entry
 
 
-def bare_matches(keys: list[str], text: str) -> int:
-    """Bare pyahocorasick ``iter()`` over ``text``: the benchmark's yardstick."""
+    def keys(self) -> list[str]:
+        """Every compact key, e.g. to build the benchmark's bare automaton over the same keywords."""
+        return list(self._automaton.keys()) if self.size else []
+
+
+def bare_counter(keys: list[str]) -> Callable[[str], int]:
+    """Bare pyahocorasick ``iter()``, built once: the benchmark's yardstick. Returns a match counter."""
     automaton = ahocorasick.Automaton()
     for key in keys:
         automaton.add_word(key, len(key))
     automaton.make_automaton()
-    return sum(1 for _ in automaton.iter(text))
+
+    def count(text: str) -> int:
+        return sum(1 for _ in automaton.iter(text))
+
+    return count
+
+
+def bare_matches(keys: list[str], text: str) -> int:
+    """Bare pyahocorasick ``iter()`` over ``text`` (building the automaton included)."""
+    return bare_counter(keys)(text)

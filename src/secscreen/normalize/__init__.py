@@ -16,11 +16,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .fold import INVISIBLE_RE, STAR, tables
-from .offsets import OffsetMap
+from .fold import STAR, tables
+from .offsets import DeletionMap, OffsetMap
 
 NOISE_CHARS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2028\u2029-_.·•@#~|/\\^`'\"+=:;,"
 _NOISE_RE = re.compile("[" + re.escape(NOISE_CHARS) + "]+")
+_NOISE_SPLIT_RE = re.compile("(" + _NOISE_RE.pattern + ")")
 #: private-use characters (symbol fonts) left after folding are suspicious inside a mark
 PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
@@ -31,7 +32,7 @@ class Normalized:
     folded: str
     fold_map: OffsetMap
     compact: str
-    compact_map: OffsetMap
+    compact_map: DeletionMap | OffsetMap
     invisible: list[int]
 
     def folded_to_original(self, start: int, end: int) -> tuple[int, int]:
@@ -51,28 +52,31 @@ class Normalized:
 
 def fold(text: str) -> tuple[str, OffsetMap]:
     """The folded view of ``text`` and its map back."""
-    table, resizing = tables()
-    folded = text.translate(table)
-    if len(folded) == len(text) and not resizing.search(text):
-        return folded, OffsetMap(source_length=len(text))
-    edits = [(m.start(), len(table[ord(m.group())])) for m in resizing.finditer(text)]
-    return folded, OffsetMap.build(len(text), edits)
+    folded, fold_map, _ = _fold(text)
+    return folded, fold_map
 
 
-def compact(folded: str) -> tuple[str, OffsetMap]:
-    """The folded text without whitespace and noise characters, and its map back to the folded text."""
-    edits: list[tuple[int, int]] = []
-    for match in _NOISE_RE.finditer(folded):
-        edits.extend((position, 0) for position in range(match.start(), match.end()))
+def _fold(text: str) -> tuple[str, OffsetMap, list[int]]:
+    """The folded view, its map back, and the positions of the characters it removed (all invisible)."""
+    folded, edits = tables().fold(text)
     if not edits:
-        return folded, OffsetMap(source_length=len(folded))
-    return _NOISE_RE.sub("", folded), OffsetMap.build(len(folded), edits)
+        return folded, OffsetMap(source_length=len(text)), []
+    removed = [position for position, length in edits if length == 0]
+    return folded, OffsetMap.build(len(text), edits), removed
+
+
+def compact(folded: str) -> tuple[str, DeletionMap]:
+    """The folded text without whitespace and noise characters, and its map back to the folded text."""
+    parts = _NOISE_SPLIT_RE.split(folded)  # kept, run, kept, run, ..., kept
+    if len(parts) == 1:
+        return folded, DeletionMap(source_length=len(folded))
+    kept = parts[0::2]
+    return "".join(kept), DeletionMap.from_lengths(len(folded), list(map(len, kept)), list(map(len, parts[1::2])))
 
 
 def normalize(text: str) -> Normalized:
-    folded, fold_map = fold(text)
+    folded, fold_map, invisible = _fold(text)
     compacted, compact_map = compact(folded)
-    invisible = [m.start() for m in INVISIBLE_RE.finditer(text)] if not fold_map.identity else []
     return Normalized(text, folded, fold_map, compacted, compact_map, invisible)
 
 
@@ -81,4 +85,4 @@ def fold_keyword(keyword: str) -> str:
     return _NOISE_RE.sub("", fold(keyword)[0])
 
 
-__all__ = ["STAR", "Normalized", "OffsetMap", "compact", "fold", "fold_keyword", "normalize"]
+__all__ = ["STAR", "DeletionMap", "Normalized", "OffsetMap", "compact", "fold", "fold_keyword", "normalize"]

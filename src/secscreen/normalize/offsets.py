@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 
 @dataclass
@@ -76,6 +77,53 @@ class OffsetMap:
         if self.derived_lens[index] == self.source_lens[index]:
             return self.source_starts[index] + offset + 1
         return self.source_starts[index] + self.source_lens[index]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source span of the derived span ``[start, end)``."""
+        if end <= start:
+            source = self.start(start)
+            return source, source
+        return self.start(start), self.end(end)
+
+
+@dataclass
+class DeletionMap:
+    """The map of a derived text made only by deleting runs of source characters (the compact view).
+
+    Two lists per deleted run: the derived position where it was, and how many source characters
+    were deleted up to and including it. Building it costs one append per run, not per character.
+    """
+
+    run_positions: list[int] = field(default_factory=list)
+    deleted_through: list[int] = field(default_factory=list)
+    source_length: int = 0
+    identity: bool = True
+
+    @classmethod
+    def from_lengths(cls, source_length: int, kept: list[int], deleted: list[int]) -> DeletionMap:
+        """From the lengths of the pieces kept and of the runs deleted between them (``kept`` has one more)."""
+        omap = cls(source_length=source_length, identity=not deleted)
+        omap.run_positions = list(accumulate(kept[:-1]))
+        omap.deleted_through = list(accumulate(deleted))
+        return omap
+
+    def _deleted_up_to(self, position: int) -> int:
+        index = bisect_right(self.run_positions, position)
+        return self.deleted_through[index - 1] if index else 0
+
+    def start(self, position: int) -> int:
+        """Source position of the character at derived ``position`` (``source_length`` past the end)."""
+        if self.identity:
+            return position
+        return min(position + self._deleted_up_to(position), self.source_length)
+
+    def end(self, position: int) -> int:
+        """Source position just after derived character ``position - 1`` (an exclusive end)."""
+        if self.identity:
+            return position
+        if position <= 0:
+            return self.start(0)
+        return position + self._deleted_up_to(position - 1)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source span of the derived span ``[start, end)``."""

@@ -1,0 +1,66 @@
+"""``WindowSearch`` finds exactly what ``finditer`` finds, while scanning only where it must."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from secscreen.match.regexes import WindowSearch, reach
+from secscreen.rules import compile_ruleset, load_ruleset
+
+
+@lru_cache(maxsize=1)
+def rule_regexes() -> list[re.Pattern[str]]:
+    compiled = compile_ruleset(load_ruleset())
+    return [regex for spec in compiled.matcher.specs.values() for regex in spec.regexes]
+
+
+def expected(regex: re.Pattern[str], view: str, lo: int, hi: int | None) -> list[tuple[int, int]]:
+    spans = []
+    for match in regex.finditer(view, lo):
+        if hi is not None and match.start() >= hi:
+            break
+        spans.append(match.span())
+    return spans
+
+
+EXTRA = [r"(?<![0-9A-Z])\d{3,5}(?![0-9])", r"a(?=bc)", r"(?m)^x\s*$", r"(?:ab|c)+", r"《[^》]{0,5}》", r"\b1\d\b", r"x?"]
+ALPHABET = list("0123456789 ABCabcx\n《》秘密机密★年月日号此件发至仅供内部资料路村,:。（）") + ["绝密", "机密★10年"]
+views = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "width"),
+    [("abc", 3), ("a(?=bcd)", 4), ("a(?!b{2,5})", 6), ("(?:ab|c){2}", 4), ("(?<=ab)c", 1), ("x.*", None),
+     (r"(a)\1", None), (r"\d{4}(?:[ -]?\d{4}){3}(?![0-9])", 20)],
+)
+def test_reach_is_what_a_match_attempt_can_read_past_its_start(pattern: str, width: int | None) -> None:
+    assert reach(pattern) == width
+
+
+@settings(max_examples=300, deadline=None)
+@given(view=views, data=st.data())
+def test_window_search_equals_finditer(view: str, data: st.DataObject) -> None:
+    regexes = rule_regexes() + [re.compile(p) for p in EXTRA]
+    regex = data.draw(st.sampled_from(regexes), label="regex")
+    lo = data.draw(st.integers(0, len(view)), label="lo")
+    hi = data.draw(st.one_of(st.none(), st.integers(lo, len(view))), label="hi")
+    found = [m.span() for m in WindowSearch.of(regex).matches(view, lo, hi)]
+    assert found == expected(regex, view, lo, hi)
+
+
+def test_lookbehind_pattern_jumps_only_between_possible_starts() -> None:
+    search = WindowSearch.of(re.compile(r"(?<![0-9A-Z])(?P<value>[1-9]\d{5})(?![0-9])"))
+    assert search.selective and search.starts is not None
+    assert search.starts.pattern == "[1-9](?<![0-9A-Z].)"
+    assert search.reach == 7
+
+
+def test_pattern_that_can_match_empty_keeps_plain_finditer() -> None:
+    search = WindowSearch.of(re.compile(r"x?"))
+    assert search.starts is None and not search.selective
+    assert [m.span() for m in search.matches("axx", 0, None)] == [(0, 0), (1, 2), (2, 3), (3, 3)]
