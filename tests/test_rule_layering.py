@@ -85,3 +85,24 @@ def test_disabling_an_unknown_rule_is_a_configuration_error(tmp_path: Path) -> N
     site = _site(tmp_path, "disable: [SS-999]\n")
     result = run_cli("rules", "check", "--rules", str(site))
     assert result.exit_code == 2 and "SS-999" in result.output
+
+
+FLOODING = """\
+rules:
+  - id: ST-002
+    title: 本单位敏感标签
+    kind: keyword
+    category: site
+    rationale: 本单位规定
+    keywords: [严禁外传, SEC]
+    examples: {match: [严禁外传], no_match: [外传]}
+"""
+
+
+def test_check_warns_about_site_rules_that_would_flood_or_lack_a_reference(tmp_path: Path) -> None:
+    result = run_cli("rules", "check", "--rules", str(_site(tmp_path, FLOODING)))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("警告 ST-002")]
+    assert any("法规名称或条款" in w for w in warnings)
+    assert any("“SEC”过短" in w for w in warnings)
+    assert any("严禁外传" in w and "WS-008" in w for w in warnings)

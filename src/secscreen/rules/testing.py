@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..models import Document, Origin, Segment
+from ..normalize import fold_keyword
 from .compiled import CompiledRuleSet
 from .engine import Evaluation, evaluate
 from .loader import RuleSet
@@ -93,21 +95,60 @@ class LintMessage:
     message: str
 
 
+#: a rationale should name the regulation and article it rests on
+_REFERENCE = re.compile(r"《[^》]{2,40}》|第[0-9一二三四五六七八九十百]+条|GB(?:/T)?\s?\d{3,5}")
+#: ASCII keywords shorter than this hit inside abbreviations and codes
+MIN_ASCII_KEYWORD = 4
+
+
 def lint(ruleset: RuleSet) -> list[LintMessage]:
     messages: list[LintMessage] = []
     for loaded in ruleset.rules:
-        rule = loaded.rule
-        if rule.kind is not Kind.ALLOW and not rule.examples.match:
-            messages.append(LintMessage(rule.id, "error", "缺少应命中的示例（examples.match）"))
-        if rule.kind is not Kind.ALLOW and not rule.examples.no_match:
-            messages.append(LintMessage(rule.id, "warning", "缺少不应命中的示例（examples.no_match）"))
-        if rule.status.value == "deprecated" and not rule.replaced_by:
-            messages.append(LintMessage(rule.id, "warning", "已废弃的规则应写明 replaced_by"))
-        unconditioned = rule.conditions.model_dump(exclude_none=True) == {}
-        for keyword in rule.keywords:
-            if len(keyword.strip()) < 2:
-                messages.append(LintMessage(rule.id, "error", f"关键词“{keyword}”过短，会产生大量误报"))
-            elif rule.kind is Kind.KEYWORD and keyword in COMMON_WORDS and unconditioned:
-                messages.append(LintMessage(
-                    rule.id, "warning", f"关键词“{keyword}”在公文中很常见，未设条件会使审核人员淹没在误报中"))
+        messages += _lint_rule(loaded.rule)
+    messages += _duplicate_keywords(ruleset)
     return messages
+
+
+def _lint_rule(rule: Rule) -> list[LintMessage]:
+    messages: list[LintMessage] = []
+    if rule.kind is not Kind.ALLOW and not rule.examples.match:
+        messages.append(LintMessage(rule.id, "error", "缺少应命中的示例（examples.match）"))
+    if rule.kind is not Kind.ALLOW and not rule.examples.no_match:
+        messages.append(LintMessage(rule.id, "warning", "缺少不应命中的示例（examples.no_match）"))
+    if rule.status.value == "deprecated" and not rule.replaced_by:
+        messages.append(LintMessage(rule.id, "warning", "已废弃的规则应写明 replaced_by"))
+    if not rule.references and not _REFERENCE.search(rule.rationale):
+        messages.append(LintMessage(rule.id, "warning", "依据（rationale）未写明法规名称或条款，如《保守国家秘密法》第22条"))
+    messages += _lint_keywords(rule)
+    return messages
+
+
+def _lint_keywords(rule: Rule) -> list[LintMessage]:
+    messages: list[LintMessage] = []
+    unconditioned = rule.conditions.model_dump(exclude_none=True) == {}
+    for keyword in rule.keywords:
+        folded = fold_keyword(keyword)
+        if len(folded) < 2:
+            messages.append(LintMessage(rule.id, "error", f"关键词“{keyword}”过短，会产生大量误报"))
+        elif folded.isascii() and len(folded) < MIN_ASCII_KEYWORD:
+            messages.append(LintMessage(rule.id, "warning", f"英文关键词“{keyword}”过短，会命中缩写和编码"))
+        elif rule.kind is Kind.KEYWORD and keyword in COMMON_WORDS and unconditioned:
+            messages.append(LintMessage(
+                rule.id, "warning", f"关键词“{keyword}”在公文中很常见，未设条件会使审核人员淹没在误报中"))
+    return messages
+
+
+def _duplicate_keywords(ruleset: RuleSet) -> list[LintMessage]:
+    """The same keyword in two detecting rules reports one place twice; usually one rule should own it."""
+    owners: dict[str, list[str]] = {}
+    for loaded in ruleset.rules:
+        rule = loaded.rule
+        if rule.kind is not Kind.KEYWORD or rule.conditions.parts is not None:
+            continue  # rules confined to given parts (metadata, file name, comments) see other text
+        for keyword in dict.fromkeys(fold_keyword(k) for k in rule.keywords):
+            owners.setdefault(keyword, []).append(rule.id)
+    return [
+        LintMessage(ids[-1], "warning", f"关键词“{keyword}”同时出现在 {'、'.join(ids)} 中，同一处会重复报出")
+        for keyword, ids in sorted(owners.items())
+        if len(ids) > 1
+    ]
