@@ -170,18 +170,33 @@ def _table(canvas: Canvas, marked: bool) -> None:
         canvas.drawString(columns[2] + 4, top - 35 - 13 * index, line)
 
 
-def _image_page(canvas: Canvas, marked: bool) -> None:
-    """Page 1 has text, page 2 is a scanned image with no text layer."""
+def _scan_image() -> object:
     from PIL import Image, ImageDraw
     from reportlab.lib.utils import ImageReader
 
-    _body(canvas)
-    canvas.showPage()
     image = Image.new("L", (200, 280), 255)
     sketch = ImageDraw.Draw(image)
     for y in range(20, 260, 12):
         sketch.line((20, y, 180, y), fill=60, width=3)
-    canvas.drawImage(ImageReader(image), LEFT, 120, WIDTH - 2 * LEFT, HEIGHT - 240)
+    return ImageReader(image)
+
+
+def _ocr_layer(canvas: Canvas, marked: bool) -> None:
+    """A scanned page with an invisible OCR text layer over the picture, as scanners write them."""
+    canvas.drawImage(_scan_image(), LEFT, 120, WIDTH - 2 * LEFT, HEIGHT - 240)
+    text = canvas.beginText(LEFT + 20, HEIGHT - 150)
+    text.setFont(FONT, 12)
+    text.setTextRenderMode(3)
+    for line in ((MARK if marked else "公开"), TITLE, *BODY):
+        text.textLine(line)
+    canvas.drawText(text)
+
+
+def _image_page(canvas: Canvas, marked: bool) -> None:
+    """Page 1 has text, page 2 is a scanned image with no text layer."""
+    _body(canvas)
+    canvas.showPage()
+    canvas.drawImage(_scan_image(), LEFT, 120, WIDTH - 2 * LEFT, HEIGHT - 240)
 
 
 def _file_spec(canvas: Canvas, marked: bool) -> object:
@@ -241,6 +256,7 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "white": (_white, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "tiny": (_tiny, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "redacted": (_redacted, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "ocr-layer": (_ocr_layer, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
     "embedded": (_embedded, {"part": "body", "path": f"pdf-embedded-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]}),

@@ -8,7 +8,8 @@ it cannot measure. Document info and XMP are read through pdfminer, which sees e
 - ``encrypted``: a password is needed to open the file;
 - ``unreadable``: pdfium cannot open it, or the file is cut short (no ``%%EOF``): whatever pdfium could
   recover is still screened;
-- ``image-only-page``: pages with images and (almost) no text, listed in ``pages``;
+- ``image-only-page``: pages with images and (almost) no visible text, listed in ``pages`` (a scan with
+  an OCR text layer is read: its invisible text over the picture counts as the page's text);
 - ``limit-exceeded`` / ``timeout``: pages beyond the limits were not read;
 - ``part-unreadable``: an embedded file too large to unpack.
 """
@@ -132,8 +133,7 @@ def _read_page(pdf: pdfium.PdfDocument, number: int, ctx: ExtractContext, path: 
         page_doc = Document(media_type=sniff.PDF)
         page_doc.segments = page_segments(content.chars, number, width, height, path)
         visible = sum(1 for c in content.chars if c.hidden is None)
-        ocr_layer = any(c.hidden == "invisible" for c in content.chars)
-        image_only = visible < FEW_CHARS and content.image_area >= IMAGE_SHARE * width * height and not ocr_layer
+        image_only = visible < FEW_CHARS and content.image_area >= IMAGE_SHARE * width * height
         for subtype, text, attachment, box in annotation_items(page.raw, to_box):
             if text:
                 origin = Origin(part=Part.ANNOTATION, page=number, name=subtype, path=path,

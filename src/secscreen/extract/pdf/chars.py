@@ -1,7 +1,7 @@
 """Characters of a PDF page with position and visibility: the model both page readers fill.
 
-A character is hidden when it is drawn invisible (render mode 3 or 7, or fully transparent), too
-small to read, white on a page with nothing dark under it, or covered by an opaque box painted
+A character is hidden when it is drawn invisible (render mode 3 or 7, or fully transparent) and not
+over a picture (then it is a scan's OCR layer, read as visible text), too small to read, white on a page with nothing dark under it, or covered by an opaque box painted
 *after* it (a fake redaction). Paint order (z) tells a cover from cell shading painted *before* it.
 """
 
@@ -42,6 +42,7 @@ class Paint:
     box: Box
     opaque: bool
     mean: float  # mean of the fill colour channels, 0-255 (255 for images)
+    image: bool = False
 
 
 @dataclass
@@ -72,7 +73,7 @@ class PageContent:
 
     def add_image(self, z: int, box: Box) -> None:
         self.image_area += (box[2] - box[0]) * (box[3] - box[1])
-        self.backgrounds.append(Paint(z, box, True, 255.0))
+        self.backgrounds.append(Paint(z, box, True, 255.0, image=True))
 
     def add_char(self, text: str, box: Box, style: Style) -> None:
         self._drawn.append((text, box, style))
@@ -110,11 +111,13 @@ def _contains(box: Box, x: float, y: float) -> bool:
 
 
 def why_hidden(style: Style, box: Box, page: PageContent) -> str | None:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     if style.mode in INVISIBLE_MODES or style.rgba[3] == 0:
-        return "invisible"
+        # invisible text over a picture painted before it is a scan's OCR layer: the text the reader sees
+        ocr = any(p.image and p.z < style.z and _contains(p.box, x, y) for p in page.backgrounds)
+        return None if ocr else "invisible"
     if box[3] - box[1] < TINY_HEIGHT:
         return "tiny"
-    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     if any(p.z > style.z and _contains(p.box, x, y) for p in page.covers):
         return "covered"
     r, g, b, _ = style.rgba
