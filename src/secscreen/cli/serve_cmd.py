@@ -18,7 +18,7 @@ from . import common
 @click.option("--queue", default=8, show_default=True, type=click.IntRange(0, 1000),
               help="工作进程全忙时允许排队的文件数；再多则返回 503。")
 @click.option("--max-upload-mb", default=64, show_default=True, type=click.IntRange(1, 1024), help="请求大小上限（MB），超过返回 413。")
-@click.option("--timeout", "document_seconds", default=30.0, show_default=True, type=float,
+@click.option("--timeout", "document_seconds", default=30.0, show_default=True, type=click.FloatRange(1, 3600),
               help="单个文件的审查时限（秒）；超时结论为需人工审核。")
 @click.option("--isolate/--no-isolate", "isolate", default=True, show_default=True,
               help="每个文件在单独的子进程中解析（超时只终止该文件）；关闭可提高吞吐量，超时则重启工作进程。")
@@ -40,6 +40,8 @@ def serve(host: str, port: int, rule_dirs: tuple[str, ...], audit_db: str | None
                            secure_cookies=secure_cookies)
     app = create_app(config)
     click.echo(f"secscreen 服务：http://{host}:{port}/ （规则集 {app.state.service.compiled.version}）", err=True)
+    if not any(t.revoked_at is None for t in app.state.service.tokens.all()):
+        click.echo("提示：尚无有效令牌，请先运行 secscreen tokens create --role cms --name 门户网站CMS", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True, server_header=False)
 
 
