@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+import zlib
 
 from corpora.generators.ooxml_build import docx, encrypted_zip, ofd, p, picture, run, text_box, zip_bytes
 from openpyxl import Workbook
@@ -293,3 +294,18 @@ def test_xlsx_drawing_text_box_is_read() -> None:
              '<a:t>内部资料</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>')
     document = read(zip_bytes(members + [("xl/drawings/drawing1.xml", shape.encode())]), "a.xlsx")
     assert parts(document, "内部资料") == [Part.TEXTBOX]
+
+
+def test_gbk_member_name_is_decoded() -> None:
+    from corpora.generators.ooxml_build import raw_zip
+
+    data = raw_zip("会议纪要.txt", b"text", size=4, crc=zlib.crc32(b"text"), encoding="gbk")
+    document = read(data, "a.zip")
+    assert [s.text for s in document.segments if s.origin.part is Part.FILENAME] == ["a.zip", "会议纪要.txt"]
+
+
+def test_simple_field_instruction_is_read() -> None:
+    field = f'<w:fldSimple w:instr=" DOCPROPERTY 密级 ">{run("机密")}</w:fldSimple>'
+    document = read(docx(p(runs=field)))
+    assert parts(document, "DOCPROPERTY") == [Part.ATTRIBUTE]
+    assert parts(document, "机密") == [Part.BODY]

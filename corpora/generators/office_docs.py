@@ -150,6 +150,9 @@ def _containers(out_dir: Path) -> list[dict[str, object]]:
         "docx-member": (lambda m: zip_bytes([("说明.txt", "附件".encode()),
                                              ("inner/a.docx", docx(_body(p(_text(m)))))]), "body", ["SS-001"]),
         "nested-zip": (nested, "body", ["SS-001"]),
+        "gbk-member-name": (lambda m: raw_zip("涉密人员名单.txt" if m else "人员名单.txt", "会议通知".encode(),
+                                              size=len("会议通知".encode()), crc=zlib.crc32("会议通知".encode()),
+                                              encoding="gbk"), "filename", ["SS-010"]),
     }
     entries = _pairs(out_dir, "zip", "zip", cases)
     entries[0]["path"] = "zip-docx-member.zip!inner/a.docx"

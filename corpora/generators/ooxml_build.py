@@ -234,11 +234,13 @@ def encrypted_zip(name: str, data: bytes, password: bytes = b"123456") -> bytes:
     return raw_zip(name, payload, size=len(data), crc=crc, flags=0x1)
 
 
-def raw_zip(name: str, payload: bytes, *, size: int, crc: int, flags: int = 0, method: int = 0) -> bytes:
-    """A one-member zip around an already compressed or encrypted ``payload``."""
-    encoded = name.encode()
+def raw_zip(name: str, payload: bytes, *, size: int, crc: int, flags: int = 0, method: int = 0,
+            encoding: str = "utf-8") -> bytes:
+    """A one-member zip around an already compressed or encrypted ``payload``; GBK names as Chinese Windows writes them."""
+    encoded = name.encode(encoding)
     dos_time, dos_date = 0, (2024 - 1980) << 9 | 1 << 5 | 1
-    flags |= 0x800  # names are UTF-8
+    if encoding == "utf-8":
+        flags |= 0x800  # the name is UTF-8
     local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, dos_time, dos_date, crc, len(payload), size,
                         len(encoded), 0) + encoded
     central = struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, method, dos_time, dos_date, crc,

@@ -4,7 +4,8 @@ The central directory is checked before anything is inflated (``zipguard``): too
 many bytes once inflated or a bomb-like compression ratio stop the archive with ``limit-exceeded``
 and nothing is read. Members are then read one at a time with a byte cap and handed to
 ``ctx.recurse``, which names them ``outer.zip!inner/a.docx`` and enforces the depth limit. An
-encrypted member gives ``encrypted`` for that member; the others are still read.
+encrypted member gives ``encrypted`` for that member; the others are still read. Member names stored
+in GBK without the UTF-8 flag (Chinese Windows archivers) are decoded as GBK, so file-name rules see them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ..errors import ExtractionError
 from ..models import Document
 from . import issues, sniff
 from .base import ExtractContext
-from .zipguard import is_encrypted, open_zip, read_member
+from .zipguard import is_encrypted, member_name, open_zip, read_member
 
 
 class ZipExtractor:
@@ -27,20 +28,20 @@ class ZipExtractor:
                 if info.is_dir():
                     continue
                 ctx.check_time()
+                name = member_name(info)
                 if is_encrypted(info):
-                    document.issues.append(issues.issue(issues.ENCRYPTED, info.filename,
-                                                        path=f"{ctx.path}!{info.filename}"))
+                    document.issues.append(issues.issue(issues.ENCRYPTED, name, path=f"{ctx.path}!{name}"))
                     continue
                 try:
                     member = read_member(archive, info, ctx)
                 except ExtractionError as error:
                     if error.code == issues.TIMEOUT:
                         raise
-                    document.issues.append(issues.issue(error.code, str(error), path=f"{ctx.path}!{info.filename}"))
+                    document.issues.append(issues.issue(error.code, str(error), path=f"{ctx.path}!{name}"))
                     continue
                 if ctx.recurse is None:
                     raise ExtractionError("无法递归读取压缩包成员", code=issues.UNSUPPORTED_FORMAT)
-                child = ctx.recurse(member, info.filename, ctx)
+                child = ctx.recurse(member, name, ctx)
                 document.segments += child.segments
                 document.issues += child.issues
         if not document.segments and not document.issues:

@@ -101,6 +101,9 @@ class StoryReader:
                 self._walk(child, out, inserted=inserted, deleted=True)
             elif kind in ("ins", "moveTo"):
                 self._walk(child, out, inserted=True, deleted=deleted)
+            elif kind == "fldSimple":
+                out.instructions.append(child.get(w("instr")) or "")
+                self._walk(child, out, inserted=inserted, deleted=deleted)
             elif kind and kind not in _SKIP_IN_PARAGRAPH:
                 self._walk(child, out, inserted=inserted, deleted=deleted)  # hyperlink, fldSimple, sdt, smartTag…
 

@@ -20,7 +20,22 @@ from .base import ExtractContext
 RATIO_FLOOR = 1024 * 1024
 _CHUNK = 1024 * 1024
 _ENCRYPTED_FLAG = 0x1
+_UTF8_FLAG = 0x800
 _AES = 99
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it.
+
+    Archivers on Chinese Windows store names in GBK without the UTF-8 flag; ``zipfile`` then decodes
+    them as CP437 (mojibake such as ``╗·├▄.docx``), which no file-name rule would match.
+    """
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 def is_encrypted(info: zipfile.ZipInfo) -> bool:
