@@ -65,6 +65,9 @@ def test_marked_text_is_blocked_and_the_cms_does_not_see_the_matched_text(api: A
     assert any(f["matched"] == "机密★10年" for f in reviewer_view["findings"])
     assert reviewer_view["meta"] == {"title": "关于某事项的通知", "source": "某某局"}
     assert reviewer_view["actor"] == "cms-测试"
+    cms_view = api.client.get(f"/v1/screenings/{result['audit_id']}", headers=api.as_("cms")).json()
+    block = next(f for f in cms_view["findings"] if f["rule_id"] == "SS-001")
+    assert "机密" not in block["matched"] and "机密" not in block["context"]
 
 
 def test_reviewer_sees_the_matched_text_in_the_screen_answer(api: Api) -> None:
