@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import errno
 import json
-import random
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -60,9 +58,6 @@ CREATE TRIGGER IF NOT EXISTS head_no_delete BEFORE DELETE ON head
 BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be deleted'); END;
 """
 
-#: SQLite's own busy wait per attempt; appends retry in their own loop up to the store's timeout
-_BUSY_STEP = 0.005
-
 _COLUMNS = "seq, id, kind, created_at, body, prev_hash, hash"
 
 
@@ -74,9 +69,7 @@ class SqliteAuditStore:
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=min(timeout, _BUSY_STEP), isolation_level=None,
-                                       check_same_thread=False)
-            self._timeout = timeout
+            self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
             if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
@@ -161,35 +154,22 @@ class SqliteAuditStore:
         return Head(*row) if row else None
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db, self._lock, self._timeout)
+        return _Transaction(self._db, self._lock)
 
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error (also a crash mid-way leaves nothing)."""
 
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock, timeout: float) -> None:
-        self._db, self._lock, self._timeout = db, lock, timeout
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self._db, self._lock = db, lock
 
     def __enter__(self) -> None:
         self._lock.acquire()
         try:
-            self._begin()
+            self._db.execute("BEGIN IMMEDIATE")  # waits up to the connection's timeout for other writers
         except BaseException:
             self._lock.release()
             raise
-
-    def _begin(self) -> None:
-        """Take the write lock, retrying in short random steps (SQLite's own busy handler backs off to
-        100 ms sleeps, which starves writers under contention) until ``timeout`` has passed."""
-        deadline = time.monotonic() + self._timeout
-        while True:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if not _is_busy(error) or time.monotonic() >= deadline:
-                    raise
-            time.sleep(random.uniform(0.0005, 0.003))
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         try:
@@ -199,10 +179,6 @@ class _Transaction:
                 self._db.execute("ROLLBACK")
         finally:
             self._lock.release()
-
-
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
 
 
 def _statements(script: str, terminator: str) -> list[str]:

@@ -58,6 +58,9 @@ def verify(audit_db: str | None, anchor: str | None) -> None:
                    "该记录及其后的记录可能已被整体删除或改写。")
         sys.exit(1)
     click.echo(f"审计链完整：共 {report.checked} 条记录。")
+    if report.checked == 0:
+        click.echo(f"注意：审计库 {store.path} 中没有任何记录，请确认审计库路径是否正确（--audit-db）。")
+        return
     click.echo(f"末条记录哈希：{report.head_hash}（请另行留存，日后可用 --expect 核对末尾记录未被删除）")
 
 
