@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..audit import StoredRecord, decisions_for, screening_body
+from ..audit import WITHHELD, StoredRecord, decisions_for, redacted, screening_body
 from ..extract import issues
 from ..models import IssueOut, RulesetInfo, ScanResult, Verdict
 from . import receipts
@@ -25,7 +25,7 @@ from .worker import WorkerTimeout
 
 log = logging.getLogger("secscreen.service")
 
-REDACTED = "［已隐去］"
+REDACTED = WITHHELD
 
 
 class ScreenResponse(ScanResult):
@@ -125,9 +125,9 @@ def status(verdict: str, decisions: list[DecisionView]) -> str:
 
 def screening_view(service: ServiceState, record: StoredRecord, caller: TokenInfo,
                    see_matched: tuple[Any, ...]) -> ScreeningView:
-    body = record.body
+    body = record.body if caller.role in see_matched else redacted(record.body)
     decisions = [decision_view(r) for r in decisions_for(service.store, record.id)]
-    findings = [_finding_view(service, f, caller.role in see_matched) for f in body.get("findings", [])]
+    findings = [_finding_view(service, f) for f in body.get("findings", [])]
     ruleset = body.get("ruleset", {})
     receipt = receipts.issue(service.key, sha256=body.get("sha256", ""), verdict=body.get("verdict", ""),
                              ruleset=ruleset.get("version", ""), audit_id=record.id)
@@ -139,13 +139,10 @@ def screening_view(service: ServiceState, record: StoredRecord, caller: TokenInf
         status=status(body.get("verdict", ""), decisions), receipt=receipt)
 
 
-def _finding_view(service: ServiceState, finding: dict[str, Any], see: bool) -> dict[str, Any]:
+def _finding_view(service: ServiceState, finding: dict[str, Any]) -> dict[str, Any]:
+    """A recorded finding with its rule's title and rationale (from the rule set now loaded)."""
     rule = service.compiled.rules.get(finding.get("rule_id", ""))
-    view = {**finding, "title": rule.title if rule else "", "rationale": rule.rationale if rule else ""}
-    if not see and finding.get("action") == "block":
-        view["matched"] = REDACTED
-        view["context"] = mask(finding.get("context", ""))
-    return view
+    return {**finding, "title": rule.title if rule else "", "rationale": rule.rationale if rule else ""}
 
 
 def pending_reviews(service: ServiceState, limit: int = 200) -> list[StoredRecord]:
