@@ -74,7 +74,8 @@ def test_mark_at_top_of_page_one_is_in_the_header_zone(generated, compiled: Comp
 
 def test_unreadable_inputs_review_with_distinct_codes(generated, compiled: CompiledRuleSet) -> None:
     codes = {}
-    for name in ("pdf-encrypted.pdf", "pdf-truncated.pdf", "pdf-image-only-page.pdf"):
+    for name in ("pdf-encrypted.pdf", "pdf-truncated.pdf", "pdf-image-only-page.pdf", "pdf-vector-only-page.pdf",
+                 "pdf-no-text.pdf"):
         result, entry = _scan(generated, name, compiled)
         assert result.verdict.value == "review", result.issues
         found = {i.code for i in result.issues}
@@ -82,10 +83,12 @@ def test_unreadable_inputs_review_with_distinct_codes(generated, compiled: Compi
         codes[name] = found
     assert codes["pdf-encrypted.pdf"].isdisjoint(codes["pdf-image-only-page.pdf"])
     assert codes["pdf-truncated.pdf"] != codes["pdf-encrypted.pdf"]
+    assert codes["pdf-no-text.pdf"] == {"empty"}
 
 
-def test_image_only_issue_names_the_scanned_page(generated, compiled: CompiledRuleSet) -> None:
-    result, _ = _scan(generated, "pdf-image-only-page.pdf", compiled)
+@pytest.mark.parametrize("name", ["pdf-image-only-page.pdf", "pdf-vector-only-page.pdf"])
+def test_picture_page_issue_names_the_page(name: str, generated, compiled: CompiledRuleSet) -> None:
+    result, _ = _scan(generated, name, compiled)
     assert [i.pages for i in result.issues if i.code == "image-only-page"] == [[2]]
 
 

@@ -237,6 +237,19 @@ def _attachment_annotation(canvas: Canvas, marked: bool) -> None:
     canvas._addAnnotation(annotation)
 
 
+def _vector_page(canvas: Canvas, marked: bool) -> None:
+    """Page 1 has text; page 2 is drawn only with filled paths, as when text is converted to outlines."""
+    _body(canvas)
+    canvas.showPage()
+    for row in range(8):
+        for column in range(12):
+            canvas.circle(LEFT + 14 * column, HEIGHT - 100 - 14 * row, 5, stroke=0, fill=1)
+
+
+def _no_text(canvas: Canvas, marked: bool) -> None:
+    canvas.line(LEFT, HEIGHT - 100, WIDTH - LEFT, HEIGHT - 100)
+
+
 def _encrypted() -> bytes:
     from reportlab.lib.pdfencrypt import StandardEncryption
 
@@ -283,6 +296,11 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
         _pdf(_image_page, False),
         _entry("pdf-image-only-page.pdf", "review", issues=["image-only-page"], pages=[2]),
     )
+    files["pdf-vector-only-page.pdf"] = (
+        _pdf(_vector_page, False),
+        _entry("pdf-vector-only-page.pdf", "review", issues=["image-only-page"], pages=[2]),
+    )
+    files["pdf-no-text.pdf"] = (_pdf(_no_text, False), _entry("pdf-no-text.pdf", "review", issues=["empty"]))
     files["pdf-encrypted.pdf"] = (_encrypted(), _entry("pdf-encrypted.pdf", "review", issues=["encrypted"]))
     whole = _pdf(_page3, False)
     files["pdf-truncated.pdf"] = (whole[: len(whole) // 2], _entry("pdf-truncated.pdf", "review", issues=["unreadable"]))

@@ -8,8 +8,10 @@ it cannot measure. Document info and XMP are read through pdfminer, which sees e
 - ``encrypted``: a password is needed to open the file;
 - ``unreadable``: pdfium cannot open it, or the file is cut short (no ``%%EOF``): whatever pdfium could
   recover is still screened;
-- ``image-only-page``: pages with images and (almost) no visible text, listed in ``pages`` (a scan with
-  an OCR text layer is read: its invisible text over the picture counts as the page's text);
+- ``image-only-page``: pages with images or many filled paths (text converted to outlines) and
+  (almost) no visible text, listed in ``pages`` (a scan with an OCR text layer is read: its invisible
+  text over the picture counts as the page's text);
+- ``empty``: no page has any text and none is a picture (nothing on the pages was screened);
 - ``limit-exceeded`` / ``timeout``: pages beyond the limits were not read;
 - ``part-unreadable``: an embedded file too large to unpack.
 """
@@ -33,11 +35,14 @@ from .miner_page import MinerDocument
 from .pdfium_page import PdfiumPage
 
 log = logging.getLogger(__name__)
+_PAGE_PARTS = frozenset((Part.BODY, Part.HIDDEN, Part.TABLE))
 
 MAX_PAGES = 2000
 #: a page with fewer visible characters than this and images over ``IMAGE_SHARE`` of it was scanned
 FEW_CHARS = 20
 IMAGE_SHARE = 0.2
+#: ... or with at least this many filled paths: text converted to outlines, a drawing, a vector scan
+VECTOR_PATHS = 60
 
 
 class PdfExtractor:
@@ -95,6 +100,8 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, ctx: ExtractContext) -> Document
     if scanned:
         detail = "第 " + "、".join(str(n) for n in scanned) + " 页"
         document.issues.append(issues.issue(issues.IMAGE_ONLY_PAGE, detail, path=ctx.path, pages=scanned))
+    elif len(pdf) and not any(s.origin.part in _PAGE_PARTS for s in document.segments):
+        document.issues.append(issues.issue(issues.EMPTY, "各页均未读出文字", path=ctx.path))
     if miner is not None:
         document.segments.extend(_with_path(metadata_segments(miner.document), path))
     document.segments.extend(_with_path(outline_segments(pdf), path))
@@ -133,7 +140,8 @@ def _read_page(pdf: pdfium.PdfDocument, number: int, ctx: ExtractContext, path: 
         page_doc = Document(media_type=sniff.PDF)
         page_doc.segments = page_segments(content.chars, number, width, height, path)
         visible = sum(1 for c in content.chars if c.hidden is None)
-        image_only = visible < FEW_CHARS and content.image_area >= IMAGE_SHARE * width * height
+        pictured = content.image_area >= IMAGE_SHARE * width * height or content.filled_paths >= VECTOR_PATHS
+        image_only = visible < FEW_CHARS and pictured
         for subtype, text, attachment, box in annotation_items(page.raw, to_box):
             if text:
                 origin = Origin(part=Part.ANNOTATION, page=number, name=subtype, path=path,

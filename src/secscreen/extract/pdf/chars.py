@@ -58,11 +58,13 @@ class Style:
 class PageContent:
     chars: list[Char] = field(default_factory=list)
     image_area: float = 0.0  # summed area of image objects, points squared
+    filled_paths: int = 0  # text converted to outlines shows up as many filled paths and no characters
     covers: list[Paint] = field(default_factory=list)  # opaque filled boxes: candidates for fake redaction
     backgrounds: list[Paint] = field(default_factory=list)  # dark fills and images: white text on them is seen
     _drawn: list[tuple[str, Box, Style]] = field(default_factory=list)
 
     def add_fill(self, z: int, box: Box, rgb: tuple[int, int, int], opaque: bool) -> None:
+        self.filled_paths += 1
         if min(box[2] - box[0], box[3] - box[1]) < MIN_COVER_SIDE:
             return
         paint = Paint(z, box, opaque, sum(rgb) / 3)
