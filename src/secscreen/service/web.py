@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
+from ..cli.render import PART_LABELS
 from ..errors import ForbiddenError
 from ..models import Part
 from ..rules.engine import try_text
@@ -29,12 +30,6 @@ WebUser = Annotated[TokenInfo, Depends(auth.session(*auth.WEB))]
 VERDICT_LABELS = {"pass": "通过", "review": "需人工审核", "block": "禁止发布"}
 STATUS_LABELS = {"none": "无需决定", "pending": "待审核", "approved": "已批准发布", "rejected": "不予发布",
                  "overridden": "已改判放行"}
-PART_LABELS = {
-    "body": "正文", "title": "标题", "table": "表格", "header": "页眉", "footer": "页脚", "textbox": "文本框",
-    "footnote": "脚注", "endnote": "尾注", "comment": "批注", "revision-inserted": "修订（插入）",
-    "revision-deleted": "修订（删除）", "metadata": "文件属性", "hidden": "隐藏内容", "attribute": "属性文字",
-    "annotation": "注释", "notes": "备注", "sheet-name": "工作表名", "filename": "文件名", "image-ocr": "图片识别",
-}
 
 
 def highlight(context: str) -> Markup:
