@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,6 +11,7 @@ from stdnum import luhn as std_luhn
 from stdnum.cn import ric, uscc
 
 from secscreen.match.validators import (
+    VALIDATORS,
     cn_id_checksum,
     cn_id_date,
     cn_id_region,
@@ -18,6 +21,7 @@ from secscreen.match.validators import (
     uscc_checksum,
     uscc_org_code,
 )
+from secscreen.rules.schema import Conditions
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -85,3 +89,16 @@ def test_id_number_that_happens_to_pass_the_uscc_check_is_still_an_id() -> None:
     value = "450122199003150038"
     assert uscc_checksum(value) and not uscc_org_code(value)
     assert not_uscc(value)
+
+
+GUIDE = (Path(__file__).resolve().parents[1] / "rules" / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(VALIDATORS))
+def test_every_validator_is_documented_in_the_authoring_guide(name: str) -> None:
+    assert f"`{name}`" in GUIDE
+
+
+@pytest.mark.parametrize("name", sorted(Conditions.model_fields))
+def test_every_condition_is_documented_in_the_authoring_guide(name: str) -> None:
+    assert f"`{name}" in GUIDE
