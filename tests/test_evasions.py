@@ -9,13 +9,21 @@ the mark add the EX-004 finding.
 from __future__ import annotations
 
 import html
+import io
+from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
 
-from secscreen.extract import extract
+from secscreen.extract import extract, extractor_for, sniff
 from secscreen.models import Document, Finding, Verdict
-from secscreen.pipeline import analyse
 from secscreen.rules import CompiledRuleSet, evaluate
+from secscreen.verdict import decide
 
 MARKS: dict[str, str] = {
     "spaced": "机 密 ★ 1 0 年",
@@ -51,19 +59,23 @@ ALL_MARKS = {**MARKS, **HIDDEN_MARKS}
 
 
 def screen_bytes(data: bytes, name: str, compiled: CompiledRuleSet) -> tuple[Verdict, Document, list[Finding]]:
-    """The verdict of the full pipeline, plus the extracted document and findings to check offsets."""
-    result = analyse(data, name, compiled)
+    """What ``pipeline.analyse`` decides (extract, evaluate, decide), with the document and findings."""
     document = extract(data, name)
-    return result.verdict, document, evaluate(document, compiled).findings
+    findings = evaluate(document, compiled).findings
+    return decide(findings, document.issues), document, findings
 
 
 def segment_text(document: Document, finding: Finding) -> str:
+    """The text of the segment a finding points into (one segment per line in a PDF page)."""
     location = finding.location
-    [segment] = [
+    same = [
         s for s in document.segments
         if (s.origin.part, s.origin.paragraph, s.origin.page, s.origin.name)
         == (location.part, location.paragraph, location.page, location.name)
     ]
+    if len(same) > 1:
+        same = [s for s in same if s.origin.line == location.line]
+    [segment] = same
     return segment.text
 
 
@@ -138,3 +150,76 @@ def test_traditional_internal_material_mark_blocks(compiled: CompiledRuleSet, te
     [finding] = [f for f in findings if f.rule_id == "WS-002"]
     assert segment_text(document, finding)[finding.location.start : finding.location.end] == finding.matched
     assert finding.matched == text
+
+
+def _extractor_registered(media_type: str) -> bool:
+    return extractor_for(media_type) is not None
+
+
+DOCX_SYMBOL_STAR = "\uf0ab"  # written as <w:sym w:font="Wingdings" w:char="F0AB"/>, read back as ★
+
+
+def docx_bytes(mark: str, *, in_table: bool) -> bytes:
+    """A DOCX with the mark in its own paragraph (or a table cell), one run per character, as edited
+    text is often stored; a line break is ``<w:br/>``, the symbol-font star a ``w:sym``."""
+    document = docx.Document()
+    document.add_paragraph("某某局文件")
+    paragraph = document.add_table(rows=1, cols=2).cell(0, 0).paragraphs[0] if in_table else document.add_paragraph()
+    for char in mark:
+        run = paragraph.add_run()
+        if char == DOCX_SYMBOL_STAR:
+            symbol = OxmlElement("w:sym")
+            symbol.set(qn("w:font"), "Wingdings")
+            symbol.set(qn("w:char"), "F0AB")
+            run._r.append(symbol)
+        else:
+            run.text = char  # python-docx writes "\n" as <w:br/>
+    document.add_paragraph("关于某事项的通知")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(not _extractor_registered(sniff.DOCX), reason="DOCX extractor not registered")
+@pytest.mark.parametrize("in_table", [False, True], ids=["paragraph", "table-cell"])
+@pytest.mark.parametrize("mark", list(ALL_MARKS.values()), ids=list(ALL_MARKS))
+def test_docx_disguised_mark_blocks_and_shows_original(compiled: CompiledRuleSet, mark: str, in_table: bool) -> None:
+    shown = mark.replace(DOCX_SYMBOL_STAR, "★")
+    hidden = mark in HIDDEN_MARKS.values() and DOCX_SYMBOL_STAR not in mark
+    assert_blocked_at(docx_bytes(mark, in_table=in_table), "notice.docx", compiled, shown, hidden=hidden)
+
+
+def pdf_bytes(mark: str, tmp_path: Path) -> bytes:
+    """A one-page PDF in the CID font STSong-Light; the mark's lines are drawn at single spacing, as a
+    wrapped table cell would be."""
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "notice.pdf"
+    page = canvas.Canvas(str(path))
+    page.setFont("STSong-Light", 14)
+    page.drawString(72, 780, "某某局文件")
+    y = 740
+    for line in mark.split("\n"):
+        page.drawString(72, y, line)
+        y -= 16
+    page.drawString(72, y - 30, "关于某事项的通知")
+    page.save()
+    return path.read_bytes()
+
+
+def _drawable(mark: str) -> bool:
+    """STSong-Light covers GBK; zero-width characters cannot be drawn at all."""
+    try:
+        mark.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return mark not in HIDDEN_MARKS.values()
+
+
+PDF_MARKS = {name: mark for name, mark in ALL_MARKS.items() if _drawable(mark)}
+
+
+@pytest.mark.skipif(not _extractor_registered(sniff.PDF), reason="PDF extractor not registered")
+@pytest.mark.parametrize("mark", list(PDF_MARKS.values()), ids=list(PDF_MARKS))
+def test_pdf_disguised_mark_blocks_and_shows_original(compiled: CompiledRuleSet, mark: str, tmp_path: Path) -> None:
+    shown = mark.replace("\u3000", " ")  # a PDF text layer gives the ideographic space as a space
+    assert_blocked_at(pdf_bytes(mark, tmp_path), "notice.pdf", compiled, shown, hidden=False)
