@@ -309,3 +309,15 @@ def test_simple_field_instruction_is_read() -> None:
     document = read(docx(p(runs=field)))
     assert parts(document, "DOCPROPERTY") == [Part.ATTRIBUTE]
     assert parts(document, "机密") == [Part.BODY]
+
+
+def test_xlsx_print_header_is_header_part() -> None:
+    book = Workbook()
+    book.active.append(["数据"])
+    book.active.oddHeader.center.text = MARK
+    book.active.oddFooter.right.text = "第 &P 页"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    document = read(buffer.getvalue(), "a.xlsx")
+    assert parts(document, MARK) == [Part.HEADER]
+    assert [s.text for s in document.segments if s.origin.part is Part.FOOTER] == ["第  页"]

@@ -90,6 +90,8 @@ def _workbook(marked: bool, where: str) -> bytes:
     sheet.append(["公开信息", 12])
     if where == "comment":
         sheet["A2"].comment = Comment(_text(marked), "审核人")
+    if where == "print-header":
+        sheet.oddHeader.center.text = _text(marked)
     for state in ("hidden", "veryHidden"):
         if where == state:
             extra = book.create_sheet("备用")
@@ -199,7 +201,7 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
     entries = _pairs(out_dir, "docx", "docx", _docx_cases())
     sheets = {case: ((lambda m, c=case: _workbook(m, c)), part, ["SS-001"])
               for case, part in (("hidden", "table"), ("veryHidden", "table"), ("comment", "comment"),
-                                 ("sheet-name", "sheet-name"))}
+                                 ("sheet-name", "sheet-name"), ("print-header", "header"))}
     entries += _pairs(out_dir, "xlsx", "xlsx", sheets, names={"hidden": "备用（隐藏）", "veryHidden": "备用（深度隐藏）"})
     slides = {case: ((lambda m, c=case: _presentation(m, c)), part, ["SS-001"])
               for case, part in (("notes", "notes"), ("table", "table"), ("hidden-slide", "hidden"))}

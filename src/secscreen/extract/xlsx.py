@@ -3,6 +3,7 @@
 Cells are read with openpyxl in read-only, values-only mode (cached formula results, the text a
 reader sees); one segment per non-empty row, cells joined by tabs, ``page`` = sheet index (1-based),
 ``line`` = row number, ``name`` = the sheet title marked （隐藏）/（深度隐藏） when not visible.
+Print headers and footers are found in the tail of each sheet part (``header``/``footer``).
 openpyxl's read-only mode does not load comments, so they come from the ``xl/comments*.xml`` parts
 with the hardened parser, as do the properties.
 """
@@ -10,6 +11,7 @@ with the hardened parser, as do the properties.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from typing import Any
@@ -19,10 +21,16 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from ..models import Document, Part, Segment
 from . import ooxml, sniff
 from .base import ExtractContext
-from .zipguard import open_zip, read_member
+from .zipguard import open_zip, read_member, read_tail
 
 _STATE = {"hidden": "（隐藏）", "veryHidden": "（深度隐藏）"}
 _TIME_CHECK_ROWS = 1000
+#: ``headerFooter`` follows the cell data in a sheet part; this much of the part's end is searched for it
+_TAIL = 256 * 1024
+_HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(odd|even|first)(Header|Footer)>(.*?)</", re.DOTALL)
+#: Excel header codes: &L &C &R sections, &P page, &"font,style", &12 size, && a literal ampersand
+_SECTION_CODE = re.compile(r"&[LCR]")
+_HEADER_CODE = re.compile(r'&(?:"[^"]*"|\d+|[PNDTZFAKBIUESXYGH])')
 
 
 class XlsxExtractor:
@@ -32,7 +40,7 @@ class XlsxExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Document:
         with open_zip(data, ctx) as archive:
             document = Document(media_type=sniff.XLSX)
-            document.segments = _workbook(data, ctx)
+            document.segments = _workbook(data, archive, ctx)
             document.segments += _comments(archive, ctx)
             document.segments += ooxml.drawing_text(archive, ("xl/drawings/", "xl/charts/", "xl/diagrams/"), ctx)
             found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
@@ -41,7 +49,7 @@ class XlsxExtractor:
         return document
 
 
-def _workbook(data: bytes, ctx: ExtractContext) -> list[Segment]:
+def _workbook(data: bytes, archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips (data validation, …)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -52,6 +60,7 @@ def _workbook(data: bytes, ctx: ExtractContext) -> list[Segment]:
             segments.append(Segment(text=sheet.title, origin=ooxml.origin(ctx, part=Part.SHEET_NAME, page=index,
                                                                           name=label)))
             segments += _rows(sheet, index, label, ctx)
+            segments += _print_headers(archive, getattr(sheet, "_worksheet_path", ""), index, label, ctx)
         segments += _defined_names(book, ctx)
     finally:
         book.close()
@@ -68,6 +77,25 @@ def _rows(sheet: Any, index: int, label: str, ctx: ExtractContext) -> list[Segme
         if text.strip():
             segments.append(Segment(text=text, origin=ooxml.origin(ctx, part=Part.TABLE, page=index, line=number,
                                                                     name=label)))
+    return segments
+
+
+def _print_headers(archive: zipfile.ZipFile, member: str, index: int, label: str,
+                   ctx: ExtractContext) -> list[Segment]:
+    """Print headers and footers of one sheet (``oddHeader``…), which read-only openpyxl does not load."""
+    try:
+        info = archive.getinfo(member.lstrip("/"))
+    except KeyError:
+        return []
+    segments: list[Segment] = []
+    for kind, place, body in _HEADER_FOOTER.findall(read_tail(archive, info, ctx, _TAIL)):
+        raw = ooxml.parse(b"<t>" + body + b"</t>", member).text or ""
+        sections = _SECTION_CODE.split(_HEADER_CODE.sub("", raw.replace("&&", "\0")))
+        text = "\n".join(section for section in sections if section.strip())
+        if text.strip():
+            part = Part.HEADER if place == b"Header" else Part.FOOTER
+            segments.append(Segment(text=text.replace("\0", "&"), origin=ooxml.origin(
+                ctx, part=part, page=index, name=f"{label} {kind.decode()}{place.decode()}")))
     return segments
 
 

@@ -93,6 +93,21 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ExtractCon
     return b"".join(chunks)
 
 
+def read_tail(archive: zipfile.ZipFile, info: zipfile.ZipInfo, ctx: ExtractContext, size: int) -> bytes:
+    """The last ``size`` bytes of a member, inflated as a stream: what follows a large sheet's cell data."""
+    if info.file_size <= size:
+        return read_member(archive, info, ctx)
+    tail = b""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                tail = (tail + chunk)[-size:]
+                ctx.check_time()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
+        raise ExtractionError(f"{info.filename} 无法解压：{type(error).__name__}", code=issues.UNREADABLE) from error
+    return tail
+
+
 def read_named(archive: zipfile.ZipFile, name: str, ctx: ExtractContext) -> bytes | None:
     """Read a member by name, or ``None`` when the package has no such member."""
     try:
