@@ -16,6 +16,7 @@ from secscreen.extract.base import Limits
 from secscreen.extract.isolate import needs_isolation, run_isolated
 from secscreen.models import Document, Part
 
+from . import isolation_targets
 from .conftest import ROOT
 
 MARK = "机密★10年"
@@ -230,14 +231,6 @@ def test_legacy_formats_stay_unsupported() -> None:
 # --- isolation -------------------------------------------------------------------------------------------
 
 
-def _hang(sender: object, *args: object) -> None:
-    time.sleep(60)
-
-
-def _crash(sender: object, *args: object) -> None:
-    raise SystemExit(7)
-
-
 def test_isolated_extraction_gives_the_same_document() -> None:
     data = docx(p(MARK), header="页眉")
     assert run_isolated(data, "a.docx", Limits()) == read(data)
@@ -245,14 +238,14 @@ def test_isolated_extraction_gives_the_same_document() -> None:
 
 def test_hung_extraction_is_killed_and_reported_as_timeout() -> None:
     started = time.monotonic()
-    document = run_isolated(b"PK", "a.docx", Limits(max_seconds=0.1), target=_hang)
+    document = run_isolated(b"PK", "a.docx", Limits(max_seconds=0.1), target=isolation_targets.hang)
     assert codes(document) == {"timeout"}, document.issues
     assert time.monotonic() - started < 30  # killed, not waited for
     assert [s.text for s in document.segments] == ["a.docx"]  # the file name is still screened
 
 
 def test_crashed_extraction_is_unreadable() -> None:
-    assert codes(run_isolated(b"PK", "a.docx", Limits(), target=_crash)) == {"unreadable"}
+    assert codes(run_isolated(b"PK", "a.docx", Limits(), target=isolation_targets.crash)) == {"unreadable"}
 
 
 def test_small_text_stays_in_process_and_office_files_do_not() -> None:
