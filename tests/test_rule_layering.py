@@ -11,7 +11,7 @@ import pytest
 from secscreen.pipeline import analyse
 from secscreen.rules import compile_ruleset, load_ruleset
 
-from .conftest import run_cli
+from .conftest import run_cli, scan_json
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -106,3 +106,27 @@ def test_check_warns_about_site_rules_that_would_flood_or_lack_a_reference(tmp_p
     assert any("法规名称或条款" in w for w in warnings)
     assert any("“SEC”过短" in w for w in warnings)
     assert any("严禁外传" in w and "WS-008" in w for w in warnings)
+
+
+SITE_SOURCES = """\
+rules:
+  - id: SRC-901
+    title: 本单位禁止转载的来源
+    kind: source
+    category: source
+    rationale: 本单位保密办规定，依据《保守国家秘密法》第35条保密审查
+    source: {organs: [某某研究所]}
+    examples: {match: [{text: 通知, meta: {source: 某某研究所}}], no_match: [{text: 通知, meta: {source: 某某大学}}]}
+"""
+
+
+def test_source_category_from_cli_metadata_and_from_a_site_pack(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于开展全民国家安全教育日活动的通知\n各单位：\n请认真组织。\n", encoding="utf-8")
+    code, [result] = scan_json(notice, extra=("--meta", "source=某某国家安全局"))
+    assert code == 3 and result["verdict"] == "review"
+    assert [f["rule_id"] for f in result["findings"]] == ["SRC-001"]
+    assert scan_json(notice, extra=("--meta", "source=某某市教育局"))[1][0]["verdict"] == "pass"
+    site = _site(tmp_path, SITE_SOURCES)
+    code, [result] = scan_json(notice, extra=("--meta", "source=某某研究所", "--rules", str(site)))
+    assert code == 3 and [f["rule_id"] for f in result["findings"]] == ["SRC-901"]
