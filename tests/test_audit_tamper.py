@@ -171,3 +171,22 @@ def test_a_store_written_before_the_head_existed_is_migrated(tmp_path: Path) -> 
     with SqliteAuditStore(path) as store:
         assert store.append("screening", {"verdict": "pass"}).seq == 2
         assert store.verify().ok
+
+
+def test_anchor_and_earlier_export_reveal_a_rewritten_tail(store: SqliteAuditStore, chain: list[StoredRecord],
+                                                           tmp_path: Path) -> None:
+    """Truncation with the head moved back passes the file's own checks; the anchor and an export catch it."""
+    export = tmp_path / "earlier.jsonl"
+    assert run_cli("audit", "export", "--audit-db", str(store.path), "--output", str(export)).exit_code == 0
+    anchor = chain[-1].hash
+    store.append("screening", {"verdict": "pass"})
+    assert run_cli("audit", "verify", "--audit-db", str(store.path), "--against", str(export)).exit_code == 0
+    tamper(store, ("DELETE FROM records WHERE seq >= 5", ()),
+           ("UPDATE head SET seq = 4, id = ?, hash = ?", (chain[3].id, chain[3].hash)))
+    assert store.verify().ok
+    db = str(store.path)
+    expected = run_cli("audit", "verify", "--audit-db", db, "--expect", anchor)
+    assert expected.exit_code == 1 and anchor in expected.output
+    against = run_cli("audit", "verify", "--audit-db", db, "--against", str(export))
+    assert against.exit_code == 1 and "第 5 条" in against.output and chain[4].id in against.output
+    assert run_cli("audit", "verify", "--audit-db", db, "--expect", chain[3].hash).exit_code == 0

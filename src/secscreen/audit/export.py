@@ -89,3 +89,22 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def first_difference(export_lines: Iterable[str], records: Iterable[StoredRecord]) -> str | None:
+    """Compare an earlier JSON Lines export with the live trail: every exported record must still be there,
+    at the same position with the same hash. Return what differs first, or None."""
+    live = {record.seq: (record.id, record.hash) for record in records}
+    for number, line in enumerate(export_lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            seq, record_id, digest = int(entry["seq"]), str(entry["id"]), str(entry["hash"])
+        except (ValueError, KeyError, TypeError):
+            return f"导出文件第 {number} 行不是有效的审计导出记录"
+        if seq not in live:
+            return f"导出时存在的第 {seq} 条记录（编号 {record_id}）已不在审计库中（被删除）"
+        if live[seq] != (record_id, digest):
+            return f"第 {seq} 条记录（编号 {record_id}）与导出时不同（被改写、插入或调换顺序）"
+    return None

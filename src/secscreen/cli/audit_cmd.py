@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, TextIO, cast
 import click
 
 from ..audit import StoredRecord, UnknownRecord, decisions_for
-from ..audit.export import ENCODINGS, FORMATS, write_csv, write_jsonl
+from ..audit.export import ENCODINGS, FORMATS, first_difference, write_csv, write_jsonl
 from ..errors import ConfigError
 from . import common
 
@@ -44,7 +44,9 @@ def audit() -> None:
 @common.audit_option
 @click.option("--expect", "anchor", metavar="HASH",
               help="此前留存的末条记录哈希：链中必须仍有该记录，否则视为末尾记录被删除。")
-def verify(audit_db: str | None, anchor: str | None) -> None:
+@click.option("--against", "earlier", type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="此前用 audit export --format jsonl 导出的文件：其中每条记录必须仍以相同位置和哈希存在。")
+def verify(audit_db: str | None, anchor: str | None, earlier: str | None) -> None:
     """校验哈希链；发现篡改、删除、插入或调换顺序时指出第一条问题记录，退出码 1。"""
     store = common.store(audit_db)
     report = store.verify()
@@ -57,6 +59,12 @@ def verify(audit_db: str | None, anchor: str | None) -> None:
         click.echo(f"审计链自身完整（共 {report.checked} 条），但找不到留存的哈希 {anchor} 对应的记录："
                    "该记录及其后的记录可能已被整体删除或改写。")
         sys.exit(1)
+    if earlier:
+        with Path(earlier).open(encoding="utf-8") as lines:
+            difference = first_difference(lines, store.records())
+        if difference:
+            click.echo(f"审计链自身完整（共 {report.checked} 条），但与导出文件 {earlier} 不符：{difference}。")
+            sys.exit(1)
     click.echo(f"审计链完整：共 {report.checked} 条记录。")
     if report.checked == 0:
         click.echo(f"注意：审计库 {store.path} 中没有任何记录，请确认审计库路径是否正确（--audit-db）。")
