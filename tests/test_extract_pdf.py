@@ -99,6 +99,25 @@ def test_every_cut_of_a_marked_pdf_is_never_passed(generated, compiled: Compiled
         assert result.verdict.value != "pass", cut
 
 
+def test_damaged_pdfs_never_raise_from_the_extractor(generated) -> None:
+    import random
+
+    from secscreen.extract import _recurse
+    from secscreen.extract.base import ExtractContext
+    from secscreen.extract.pdf import PdfExtractor
+
+    rng = random.Random(20261126)
+    for name in ("pdf-table-cell-mark.pdf", "pdf-embedded-mark.pdf", "pdf-ocr-layer-mark.pdf"):
+        data = (generated[0] / name).read_bytes()
+        for _ in range(12):
+            damaged = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            ctx = ExtractContext(path=name, recurse=_recurse)
+            document = PdfExtractor().extract(bytes(damaged), ctx)
+            assert document.segments or document.issues
+
+
 def test_garbage_after_pdf_header_is_unreadable(compiled: CompiledRuleSet) -> None:
     result = analyse(b"%PDF-1.7\n" + bytes(range(256)) * 8, "junk.pdf", compiled)
     assert result.verdict.value == "review"

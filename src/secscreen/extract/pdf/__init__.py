@@ -87,7 +87,12 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, ctx: ExtractContext) -> Document
     try:
         for number in range(1, limit + 1):
             ctx.check_time()
-            page_doc, image_only = _read_page(pdf, number, ctx, path, miner)
+            try:
+                page_doc, image_only = _read_page(pdf, number, ctx, path, miner)
+            except pdfium.PdfiumError:
+                document.issues.append(issues.issue(issues.PART_UNREADABLE, f"第 {number} 页无法解析", path=ctx.path,
+                                                    pages=[number]))
+                continue
             document.segments.extend(page_doc.segments)
             document.issues.extend(page_doc.issues)
             if image_only:
@@ -102,11 +107,24 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, ctx: ExtractContext) -> Document
         document.issues.append(issues.issue(issues.IMAGE_ONLY_PAGE, detail, path=ctx.path, pages=scanned))
     elif len(pdf) and not any(s.origin.part in _PAGE_PARTS for s in document.segments):
         document.issues.append(issues.issue(issues.EMPTY, "各页均未读出文字", path=ctx.path))
-    if miner is not None:
-        document.segments.extend(_with_path(metadata_segments(miner.document), path))
-    document.segments.extend(_with_path(outline_segments(pdf), path))
-    _embedded_files(pdf, ctx, document)
+    _document_parts(pdf, miner, ctx, path, document)
     return document
+
+
+def _document_parts(pdf: pdfium.PdfDocument, miner: MinerDocument | None, ctx: ExtractContext,
+                    path: str | None, document: Document) -> None:
+    """Info, XMP, bookmarks and embedded files; a part that fails to parse is named, the rest still read."""
+    try:
+        if miner is not None:
+            document.segments.extend(_with_path(metadata_segments(miner.document), path))
+        document.segments.extend(_with_path(outline_segments(pdf), path))
+    except Exception as error:  # damaged Info/XMP/outline objects raise many pdfminer/pdfium kinds
+        log.info("PDF metadata unreadable: %s", type(error).__name__)
+        document.issues.append(_part_issue("文档属性或书签无法解析", ctx))
+    try:
+        _embedded_files(pdf, ctx, document)
+    except pdfium.PdfiumError:
+        document.issues.append(_part_issue("嵌入文件无法解析", ctx))
 
 
 def _page_content(page: Any, number: int, to_box: Any, miner: MinerDocument | None) -> PageContent:

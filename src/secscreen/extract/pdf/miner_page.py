@@ -9,6 +9,7 @@ as each string is shown.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +21,9 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from .chars import Box, PageContent, Style, is_space
+
+#: pdfminer logs every oddity of a damaged file at WARNING; they would reach the CLI's stderr
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 class _Device(PDFPageAggregator):
