@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_extract_pdf.py [--pages 50] [--repeat 5]
 
-Two 50-page documents are generated with reportlab in a temporary directory:
+Two 50-page documents in the GB/T 9704 layout (22 lines of 28 characters, 16 pt) are generated
+with reportlab in a temporary directory:
 - ``cid``: Chinese in the non-embedded CID font STSong-Light (what reportlab can write without font
   files); secscreen reads such pages through pdfminer because pdfium drops glyphs it cannot measure;
 - ``ttf``: the same layout in an embedded TrueType font (DejaVu Sans, Latin text with ★), the shape
@@ -31,19 +32,22 @@ from reportlab.pdfgen.canvas import Canvas
 
 from secscreen.extract import extract
 
+LINES = 22
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 CHINESE = "根据《中华人民共和国政府信息公开条例》规定，现将本机关2024年度政府信息公开工作情况报告如下。"
 LATIN = "Pursuant to the regulations on open government information, this annual report ★ sets out the work."
 
 
-def make_pdf(path: Path, pages: int, font: str, line: str) -> None:
+def make_pdf(path: Path, pages: int, font: str, line: str, per_line: int) -> None:
+    """GB/T 9704 page: 22 lines of 28 characters in 16 pt (三号), a title on top; ~640 characters a page."""
     canvas = Canvas(str(path), pagesize=A4, invariant=1)
+    text = (line * 4)[: per_line * LINES]
     for page in range(pages):
+        canvas.setFont(font, 22)
+        canvas.drawString(79, 770, f"{'机密★10年' if page == 0 and font != 'DejaVu' else 'Report'} {page + 1}")
         canvas.setFont(font, 16)
-        canvas.drawString(72, 780, f"{'机密★10年' if page == 0 and font != 'DejaVu' else 'Report'} {page + 1}")
-        canvas.setFont(font, 10.5)
-        for row in range(40):
-            canvas.drawString(60, 740 - row * 17, line[: 38 if font != "DejaVu" else 90])
+        for row in range(LINES):
+            canvas.drawString(79, 730 - row * 28.9, text[row * per_line : (row + 1) * per_line])
         canvas.showPage()
     canvas.save()
 
@@ -99,15 +103,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    documents = {"cid": ("STSong-Light", CHINESE)}
+    documents = {"cid": ("STSong-Light", CHINESE, 28)}
     if DEJAVU.exists():
         pdfmetrics.registerFont(TTFont("DejaVu", str(DEJAVU)))
-        documents["ttf"] = ("DejaVu", LATIN)
+        documents["ttf"] = ("DejaVu", LATIN, 56)
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for key, (font, line) in documents.items():
+        for key, (font, line, per_line) in documents.items():
             path = Path(tmp) / f"bench-{key}.pdf"
-            make_pdf(path, args.pages, font, line)
+            make_pdf(path, args.pages, font, line, per_line)
             results[key] = measure(path.read_bytes(), args.repeat)
     header = "| extractor | " + " | ".join(f"{key} pages/s" for key in results) + " |"
     print(f"{args.pages} pages, median of {args.repeat} interleaved runs")
