@@ -95,9 +95,11 @@ def first_difference(export_lines: Iterable[str], records: Iterable[StoredRecord
     """Compare an earlier JSON Lines export with the live trail: every exported record must still be there,
     at the same position with the same hash. Return what differs first, or None."""
     live = {record.seq: (record.id, record.hash) for record in records}
+    compared = 0
     for number, line in enumerate(export_lines, start=1):
         if not line.strip():
             continue
+        compared += 1
         try:
             entry = json.loads(line)
             seq, record_id, digest = int(entry["seq"]), str(entry["id"]), str(entry["hash"])
@@ -107,4 +109,4 @@ def first_difference(export_lines: Iterable[str], records: Iterable[StoredRecord
             return f"导出时存在的第 {seq} 条记录（编号 {record_id}）已不在审计库中（被删除）"
         if live[seq] != (record_id, digest):
             return f"第 {seq} 条记录（编号 {record_id}）与导出时不同（被改写、插入或调换顺序）"
-    return None
+    return None if compared else "导出文件中没有任何审计记录"
