@@ -314,3 +314,26 @@ def test_xlsx_print_header_is_header_part() -> None:
     document = read(buffer.getvalue(), "a.xlsx")
     assert parts(document, MARK) == [Part.HEADER]
     assert [s.text for s in document.segments if s.origin.part is Part.FOOTER] == ["第  页"]
+
+
+def test_docx_white_and_tiny_text_is_hidden() -> None:
+    white = run(MARK, '<w:color w:val="FFFFFF"/>')
+    tiny = run("内部资料", '<w:sz w:val="2"/>')
+    highlighted = run("可见", '<w:color w:val="FFFFFF"/><w:highlight w:val="black"/>')
+    document = read(docx(p(runs=white + tiny + highlighted)))
+    assert parts(document, MARK) == parts(document, "内部资料") == [Part.HIDDEN]
+    assert parts(document, "可见") == [Part.BODY]
+
+
+def test_pptx_shape_hidden_in_selection_pane_is_hidden() -> None:
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "标题"
+    box = slide.shapes.add_textbox(0, 0, 100, 100)
+    box.text_frame.text = MARK
+    box._element.nvSpPr.cNvPr.set("hidden", "1")
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    document = read(buffer.getvalue(), "a.pptx")
+    assert parts(document, MARK) == [Part.HIDDEN]
+    assert parts(document, "标题") == [Part.BODY]

@@ -73,6 +73,8 @@ def _docx_cases() -> dict[str, tuple[Build, str, list[str]]]:
                                                     + "</w:ins>"))), "revision-inserted", ["SS-001"]),
         "hidden-text": (lambda m: docx(_body(p(runs=run("附件") + run(_text(m), "<w:vanish/>")))), "hidden",
                         ["SS-001"]),
+        "white-text": (lambda m: docx(_body(p(runs=run("附件") + run(_text(m), '<w:color w:val="FFFFFF"/>')))),
+                       "hidden", ["SS-001"]),
         "symbol-star": (lambda m: docx(_body(p(runs=star if m else run("机密文件管理培训")))), "body", ["SS-001"]),
         "split-runs": (lambda m: docx(_body(p(runs=split if m else run(NEUTRAL)))), "body", ["SS-001"]),
         "nested-table": (lambda m: docx(_body(table.format(p(_text(m)), p("联系人")))), "table", ["SS-001"]),
@@ -114,6 +116,10 @@ def _presentation(marked: bool, where: str) -> bytes:
     if where == "table":
         table = slide.shapes.add_table(2, 2, Inches(1), Inches(4), Inches(6), Inches(1)).table
         table.cell(0, 0).text, table.cell(1, 1).text = "事项", _text(marked)
+    if where == "hidden-shape":
+        box = slide.shapes.add_textbox(Inches(1), Inches(6), Inches(4), Inches(1))
+        box.text_frame.text = _text(marked)
+        box._element.nvSpPr.cNvPr.set("hidden", "1")
     if where == "hidden-slide":
         hidden = deck.slides.add_slide(deck.slide_layouts[1])
         hidden.shapes.title.text = _text(marked)
@@ -204,7 +210,8 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
                                  ("sheet-name", "sheet-name"), ("print-header", "header"))}
     entries += _pairs(out_dir, "xlsx", "xlsx", sheets, names={"hidden": "备用（隐藏）", "veryHidden": "备用（深度隐藏）"})
     slides = {case: ((lambda m, c=case: _presentation(m, c)), part, ["SS-001"])
-              for case, part in (("notes", "notes"), ("table", "table"), ("hidden-slide", "hidden"))}
+              for case, part in (("notes", "notes"), ("table", "table"), ("hidden-slide", "hidden"),
+                                 ("hidden-shape", "hidden"))}
     entries += _pairs(out_dir, "pptx", "pptx", slides)
     entries += _pairs(out_dir, "ofd", "ofd", {
         "page": (lambda m: ofd([_text(m), TITLE, *BODY]), "body", ["SS-001"]),

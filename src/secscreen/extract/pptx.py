@@ -2,7 +2,7 @@
 
 python-pptx gives the object model: each paragraph of a text frame or table cell is a segment
 (``line`` = paragraph number on the slide). A slide marked hidden (``show="0"``) is read as
-``hidden``; text placed on slide masters and layouts outside placeholders (a mark printed on every
+``hidden``, as is a shape hidden in the selection pane; text placed on slide masters and layouts outside placeholders (a mark printed on every
 slide) is read as ``textbox``; speaker notes as ``notes``. Comments (legacy ``ppt/comments`` and
 modern threaded comments) are not in python-pptx's model and come from the XML with the hardened
 parser, as do the properties.
@@ -47,8 +47,8 @@ def _slides(presentation: Any, ctx: ExtractContext) -> Iterator[Segment]:
         hidden = slide._element.get("show") in ("0", "false")
         part = Part.HIDDEN if hidden else Part.BODY
         name = f"第{number}张幻灯片" + ("（隐藏）" if hidden else "")
-        for line, (text, in_table) in enumerate(_shape_texts(slide.shapes), 1):
-            where = Part.TABLE if in_table and not hidden else part
+        for line, (text, in_table, shape_hidden) in enumerate(_shape_texts(slide.shapes), 1):
+            where = Part.HIDDEN if shape_hidden else Part.TABLE if in_table and not hidden else part
             yield Segment(text=text, origin=ooxml.origin(ctx, part=where, page=number, line=line, paragraph=line,
                                                          name=name))
         if slide.has_notes_slide:
@@ -63,25 +63,32 @@ def _masters(presentation: Any, ctx: ExtractContext) -> Iterator[Segment]:
     for master in presentation.slide_masters:
         for label, shapes in [("幻灯片母版", master.shapes)] + [("版式", layout.shapes) for layout in master.slide_layouts]:
             own = [shape for shape in shapes if not shape.is_placeholder]
-            for line, (text, _) in enumerate(_shape_texts(own), 1):
+            for line, (text, _, _) in enumerate(_shape_texts(own), 1):
                 yield Segment(text=text, origin=ooxml.origin(ctx, part=Part.TEXTBOX, line=line, name=label))
 
 
-def _shape_texts(shapes: Iterable[Any], in_table: bool = False) -> Iterator[tuple[str, bool]]:
-    """Paragraph texts of shapes in order, descending into groups and table cells."""
+def _hidden(shape: Any) -> bool:
+    """A shape hidden in the selection pane (``p:cNvPr hidden="1"``): on the slide, not shown."""
+    return any(el.get("hidden") in ("1", "true") for el in shape._element.iter() if str(el.tag).endswith("}cNvPr"))
+
+
+def _shape_texts(shapes: Iterable[Any], in_table: bool = False,
+                 hidden: bool = False) -> Iterator[tuple[str, bool, bool]]:
+    """(paragraph text, in a table, in a hidden shape) for shapes in order, into groups and table cells."""
     for shape in shapes:
+        shape_hidden = hidden or _hidden(shape)
         if hasattr(shape, "shapes"):  # a group
-            yield from _shape_texts(shape.shapes, in_table)
+            yield from _shape_texts(shape.shapes, in_table, shape_hidden)
         if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             for paragraph in shape.text_frame.paragraphs:
                 if paragraph.text.strip():
-                    yield paragraph.text, in_table
+                    yield paragraph.text, in_table, shape_hidden
         if getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
                 for cell in row.cells:
                     for paragraph in cell.text_frame.paragraphs:
                         if paragraph.text.strip():
-                            yield paragraph.text, True
+                            yield paragraph.text, True, shape_hidden
 
 
 def _comments(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:

@@ -7,7 +7,8 @@ text is split into channels by where a reader would find it:
 - the visible text (what Word shows with revisions accepted) -> the story's part (body, table, header…);
 - tracked insertions (``w:ins``, ``w:moveTo``) -> also ``revision-inserted``, so the finding names them;
 - tracked deletions (``w:del``/``w:delText``, ``w:moveFrom``) -> ``revision-deleted`` only;
-- hidden runs (``w:vanish`` directly or through a character style) -> ``hidden`` only;
+- hidden runs (``w:vanish`` directly or through a character style), and runs a reader cannot see
+  (white without highlight or shading, under 1.5 pt) -> ``hidden`` only;
 - field instructions (``w:instrText``) -> ``attribute`` named 域代码.
 
 Text boxes (``w:txbxContent``, VML and DrawingML; the ``mc:Fallback`` copy of a DrawingML shape is
@@ -34,6 +35,8 @@ _OFF = ("0", "false", "off")
 _SYMBOL_FONTS = ("wingdings", "wingdings 2", "wingdings 3", "symbol", "webdings")
 #: Wingdings draws U+F0AB as a black star: the star of 机密★10年 inserted with Insert > Symbol
 _WINGDINGS_STAR = 0xF0AB
+#: run sizes are in half-points; 3 is 1.5 pt, too small to read when printed or on screen
+_TINY_HALF_POINTS = 3
 _SKIP_IN_RUN = frozenset(("rPr", "drawing", "pict", "object", "AlternateContent", "footnoteReference",
                           "endnoteReference", "commentReference", "fldChar", "lastRenderedPageBreak"))
 _SKIP_BLOCK = frozenset(("sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr", "pPr", "bookmarkStart",
@@ -112,7 +115,7 @@ class StoryReader:
         hidden, symbol_font = False, ""
         if properties is not None:
             style = properties.find(w("rStyle"))
-            hidden = _on(properties.find(w("vanish"))) or (
+            hidden = _on(properties.find(w("vanish"))) or _invisible(properties) or (
                 style is not None and style.get(w("val")) in self.hidden_styles
             )
             fonts = properties.find(w("rFonts"))
@@ -147,6 +150,17 @@ class StoryReader:
                 yield "-"
             elif kind in ("instrText", "delInstrText"):
                 out.instructions.append(child.text or "")
+
+
+def _invisible(properties: etree._Element) -> bool:
+    """White text without a highlight or shading behind it, or text under 1.5 pt: there, but not seen."""
+    size = properties.find(w("sz"))
+    if size is not None and (size.get(w("val")) or "").isdigit() and int(size.get(w("val")) or "0") <= _TINY_HALF_POINTS:
+        return True
+    color = properties.find(w("color"))
+    if color is None or (color.get(w("val")) or "").upper() not in ("FFFFFF", "WHITE"):
+        return False
+    return properties.find(w("highlight")) is None and properties.find(w("shd")) is None
 
 
 def symbol_char(code: str, font: str = "") -> str:
