@@ -136,6 +136,18 @@ def test_metadata_segments_are_named_by_key(generated) -> None:
     assert {"Title", "Subject", "Keywords"} <= names
 
 
+def test_metadata_is_read_even_when_pdfminer_cannot_open_the_file(generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    import secscreen.extract.pdf as pdf_module
+
+    def refuse(data: bytes) -> None:
+        raise ValueError("unsupported cipher")
+
+    monkeypatch.setattr(pdf_module, "MinerDocument", refuse)
+    document = extract((generated[0] / "pdf-metadata-mark.pdf").read_bytes(), "m.pdf")
+    titles = [s.text for s in document.segments if s.origin.part is Part.METADATA and s.origin.name == "Title"]
+    assert titles == ["机密★10年 工作要点"]
+
+
 def _chars(*runs: tuple[str, float, float, float]) -> list[Char]:
     """Characters of width ``w`` laid out from x at line top ``top``: (text, x, top, w)."""
     chars = []

@@ -29,7 +29,14 @@ from ...models import Document, ExtractionIssue, Origin, Part, Segment
 from .. import issues, sniff
 from ..base import ExtractContext
 from .chars import Box, PageContent
-from .extras import annotation_items, attachment_data, attachment_name, metadata_segments, outline_segments
+from .extras import (
+    annotation_items,
+    attachment_data,
+    attachment_name,
+    metadata_segments,
+    outline_segments,
+    pdfium_info_segments,
+)
 from .layout import page_segments
 from .miner_page import MinerDocument
 from .pdfium_page import PdfiumPage
@@ -115,8 +122,8 @@ def _document_parts(pdf: pdfium.PdfDocument, miner: MinerDocument | None, ctx: E
                     path: str | None, document: Document) -> None:
     """Info, XMP, bookmarks and embedded files; a part that fails to parse is named, the rest still read."""
     try:
-        if miner is not None:
-            document.segments.extend(_with_path(metadata_segments(miner.document), path))
+        info = metadata_segments(miner.document) if miner is not None else pdfium_info_segments(pdf)
+        document.segments.extend(_with_path(info, path))
         document.segments.extend(_with_path(outline_segments(pdf), path))
     except Exception as error:  # damaged Info/XMP/outline objects raise many pdfminer/pdfium kinds
         log.info("PDF metadata unreadable: %s", type(error).__name__)

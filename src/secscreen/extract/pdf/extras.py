@@ -88,6 +88,15 @@ def _xmp_values(root: etree._Element) -> Iterator[tuple[str, str]]:
                 yield name, element.text.strip()
 
 
+def pdfium_info_segments(pdf: Any) -> list[Segment]:
+    """The standard Info keys through pdfium, when pdfminer cannot open the file (e.g. an unsupported cipher)."""
+    return [
+        Segment(text=str(value).strip(), origin=Origin(part=Part.METADATA, name=key))
+        for key, value in pdf.get_metadata_dict(skip_empty=True).items()
+        if key not in SKIP_INFO and str(value).strip()
+    ]
+
+
 def outline_segments(pdf: Any, limit: int = MAX_BOOKMARKS) -> list[Segment]:
     """Bookmark titles (the navigation pane a reader sees), ``part: metadata`` named 书签."""
     segments: list[Segment] = []

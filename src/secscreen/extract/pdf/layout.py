@@ -183,4 +183,6 @@ def page_segments(chars: list[Char], page: int, width: float, height: float, pat
     for first, chain in wrapped_cells(lines, width):
         text = "\n".join(run.text(first.height) for run in chain)
         segments.append(Segment(text=text, origin=origin(Part.TABLE, first.number, _union([r.box for r in chain]))))
+    # a wrapped cell follows the line it starts on, so line-count zones (header, footer) stay in page order
+    segments.sort(key=lambda s: (s.origin.line or 0, s.origin.part is Part.TABLE))
     return segments
