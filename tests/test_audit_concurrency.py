@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from secscreen.audit import SqliteAuditStore
@@ -14,6 +15,7 @@ WORKERS, PER_WORKER = 4, 250
 #: one screening process: the real pipeline, its own connection, 250 varied documents
 WORKER = """
 import sys
+import time
 from pathlib import Path
 from secscreen.audit import open_store
 from secscreen.pipeline import screen
@@ -39,6 +41,13 @@ def test_four_processes_append_1000_records_to_one_chain(tmp_path: Path) -> None
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for i in range(WORKERS)
     ]
+    with SqliteAuditStore(db) as reader:  # verifying while others append never raises a false alarm
+        checks = 0
+        while any(worker.poll() is None for worker in workers) and checks < 200:
+            report = reader.verify()
+            assert report.ok, f"{report.first_bad_seq}: {report.reason}"
+            checks += 1
+            time.sleep(0.05)
     for worker in workers:
         out, err = worker.communicate(timeout=240)
         assert worker.returncode == 0, err
