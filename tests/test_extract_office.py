@@ -337,3 +337,30 @@ def test_pptx_shape_hidden_in_selection_pane_is_hidden() -> None:
     document = read(buffer.getvalue(), "a.pptx")
     assert parts(document, MARK) == [Part.HIDDEN]
     assert parts(document, "标题") == [Part.BODY]
+
+
+def _with_members(data: bytes, extra: list[tuple[str, bytes]]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return zip_bytes([(i.filename, archive.read(i)) for i in archive.infolist()] + extra)
+
+
+def test_custom_xml_classification_reads_like_a_property() -> None:
+    label = "<标密信息><密级>机密</密级></标密信息>".encode()
+    document = read(_with_members(docx(p("正文")), [("customXml/item1.xml", label)]))
+    assert [(s.text, s.origin.name) for s in document.segments if s.origin.part is Part.METADATA
+            and s.origin.name == "密级"] == [("机密", "密级")]
+
+
+def test_pptx_embedded_workbook_is_screened() -> None:
+    deck = Presentation()
+    deck.slides.add_slide(deck.slide_layouts[5]).shapes.title.text = "标题"
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    document = read(_with_members(buffer.getvalue(), [("ppt/embeddings/表.xlsx", _xlsx())]), "a.pptx")
+    assert [s.origin.path for s in document.segments if s.text == MARK] == ["a.pptx!ppt/embeddings/表.xlsx"]
+
+
+def test_embedded_ole_object_is_not_examined_and_says_so() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
+    document = read(_with_members(docx(p("关于做好信息公开工作的通知")), [("word/embeddings/oleObject1.bin", ole)]))
+    assert [(i.code, i.path) for i in document.issues] == [("unsupported-format", "a.docx!word/embeddings/oleObject1.bin")]

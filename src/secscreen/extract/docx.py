@@ -3,7 +3,8 @@
 Parts read, in this order: the body (paragraphs, nested tables); each section's headers and footers
 (default, first page, even; parts no section references are read too); text boxes, shapes and VML
 WordArt of every story; footnotes and endnotes; comments; chart and SmartArt text; core, app and
-custom properties; embedded packages (``word/embeddings``, ``altChunk``) through ``ctx.recurse``.
+custom properties and ``customXml`` data; embedded packages (``word/embeddings``, ``altChunk``) through
+``ctx.recurse``.
 
 We walk the package XML ourselves rather than python-docx's object model: python-docx exposes body
 paragraphs, tables and section headers, but not text boxes, notes, comments (before 1.2), tracked
@@ -23,7 +24,7 @@ from ..models import Document, Part, Segment
 from . import issues, ooxml, sniff
 from .base import ExtractContext
 from .wordml import StoryReader, hidden_styles, text_boxes, w, word_art
-from .zipguard import open_zip, read_member
+from .zipguard import open_zip
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -63,6 +64,7 @@ class _DocxReader:
         self.document.segments = self.segments
         self._image_check()
         self.document.segments += ooxml.properties(self.archive, self.ctx)
+        self.document.segments += ooxml.custom_xml(self.archive, self.ctx)
         self._embedded()
         return self.document
 
@@ -133,14 +135,7 @@ class _DocxReader:
             self.document.issues.append(found)
 
     def _embedded(self) -> None:
-        members = sorted({m for kind, m in self.rels.values() if kind in ("package", "oleObject", "aFChunk")})
-        for member in members:
-            try:
-                info = self.archive.getinfo(member)
-            except KeyError:
-                continue
-            if self.ctx.recurse is None:
-                continue
-            child = self.ctx.recurse(read_member(self.archive, info, self.ctx), member, self.ctx)
-            self.document.segments += child.segments
-            self.document.issues += child.issues
+        names = {m for kind, m in self.rels.values() if kind in ("package", "oleObject", "aFChunk")}
+        segments, found = ooxml.embedded(self.archive, names | ooxml.under(self.archive, "word/embeddings/"), self.ctx)
+        self.document.segments += segments
+        self.document.issues += found

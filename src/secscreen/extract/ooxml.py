@@ -105,3 +105,48 @@ def drawing_text(archive: zipfile.ZipFile, prefixes: tuple[str, ...], ctx: Extra
             if text:
                 segments.append(Segment(text=text, origin=origin(ctx, part=Part.TEXTBOX, name=name)))
     return segments
+
+
+def embedded(archive: zipfile.ZipFile, names: set[str], ctx: ExtractContext) -> tuple[list[Segment],
+                                                                                      list[ExtractionIssue]]:
+    """Embedded packages and objects screened as documents of their own (``a.docx!word/embeddings/b.xlsx``).
+
+    An OLE object (``oleObject1.bin``: an equation, a Visio drawing) is not read and gives
+    ``unsupported-format``: its content was not examined.
+    """
+    segments: list[Segment] = []
+    found: list[ExtractionIssue] = []
+    if ctx.recurse is None:
+        return segments, found
+    for name in sorted(names):
+        try:
+            info = archive.getinfo(name)
+        except KeyError:
+            continue
+        child = ctx.recurse(read_member(archive, info, ctx), name, ctx)
+        segments += child.segments
+        found += child.issues
+    return segments, found
+
+
+def under(archive: zipfile.ZipFile, prefix: str) -> set[str]:
+    return {i.filename for i in archive.infolist() if i.filename.startswith(prefix) and not i.is_dir()}
+
+
+def custom_xml(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+    """Text of ``customXml/item*.xml`` data parts, where labelling tools may record a classification.
+
+    One ``metadata`` segment per element with text, named by the element, so a ``<密级>机密</密级>``
+    reads like a property.
+    """
+    segments: list[Segment] = []
+    for name in sorted(under(archive, "customXml/")):
+        base = name.rsplit("/", 1)[-1]
+        if not (base.startswith("item") and base.endswith(".xml")) or base.startswith("itemProps"):
+            continue
+        root = parse(read_member(archive, archive.getinfo(name), ctx), name)
+        for element in root.iter():
+            text = (element.text or "").strip()
+            if text and isinstance(element.tag, str):
+                segments.append(Segment(text=text, origin=origin(ctx, part=Part.METADATA, name=local(element.tag))))
+    return segments

@@ -38,6 +38,10 @@ class PptxExtractor:
             found = ooxml.image_issue(archive, "ppt/media/", document.segments, ctx)
             document.issues += [found] if found else []
             document.segments += ooxml.properties(archive, ctx)
+            document.segments += ooxml.custom_xml(archive, ctx)
+            segments, inner = ooxml.embedded(archive, ooxml.under(archive, "ppt/embeddings/"), ctx)
+            document.segments += segments
+            document.issues += inner
         return document
 
 

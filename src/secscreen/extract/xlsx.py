@@ -46,6 +46,10 @@ class XlsxExtractor:
             found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
             document.issues += [found] if found else []
             document.segments += ooxml.properties(archive, ctx)
+            document.segments += ooxml.custom_xml(archive, ctx)
+            segments, inner = ooxml.embedded(archive, ooxml.under(archive, "xl/embeddings/"), ctx)
+            document.segments += segments
+            document.issues += inner
         return document
 
 
