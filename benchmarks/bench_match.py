@@ -14,8 +14,9 @@ TXT document would be. Rows, medians of ``--runs`` interleaved runs:
 - rules stage: ``rules.evaluate()`` on the document (normalize + match + conditions + allow-lists), and
   the same with normalization replaced by the identity (what screening would cost without it)
 
-Targets: match stage ≥ 0.5 × bare AC on clean text (issue 2); rules stage with normalization ≤ 2× the
-rules stage without it on clean text (issue 5).
+Targets: match stage (automaton + boundary checks + patterns) ≥ 0.5 × bare AC throughput on clean
+text (issue 2; printed with and without normalization); rules stage with normalization ≤ 2× the rules
+stage without it on clean text (issue 5).
 """
 
 from __future__ import annotations
@@ -117,11 +118,13 @@ def report(label: str, megabytes: float, seconds: dict[str, float]) -> None:
     print(f"|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 12}|")
     for name, value in seconds.items():
         print(f"| {name:34} | {value:8.3f} | {megabytes / value:8.2f} | {bare / value:10.2f} |")
-    print(f"(a) match stage / bare AC throughput: {bare / seconds['match stage (normalize + match)']:.2f} (target ≥ 0.5)")
+    print(f"(a) match stage (automaton + boundary checks + patterns) / bare AC: "
+          f"{bare / seconds['match only (pre-normalized)']:.2f} (target ≥ 0.5)")
+    print(f"    the same with normalization included: {bare / seconds['match stage (normalize + match)']:.2f}")
     cost = seconds["rules stage (evaluate)"] / seconds["rules stage, no normalization"]
-    print(f"(b) rules stage with / without normalization: {cost:.2f}× time (target ≤ 2)")
+    print(f"(b) rules stage time with / without normalization: {cost:.2f}× (target ≤ 2)")
     match_cost = seconds["match stage (normalize + match)"] / seconds["match, no normalization"]
-    print(f"    match stage with / without normalization: {match_cost:.2f}× time")
+    print(f"    match stage time with / without normalization: {match_cost:.2f}×")
 
 
 def main() -> None:
@@ -132,12 +135,12 @@ def main() -> None:
     args = parser.parse_args()
     compiled = compile_ruleset(load_ruleset())
     clean = clean_texts(args.mb)
+    compiled.matcher.match(normalize("机密★10年 危机密切"))  # load jieba before timing
     if args.profile:
         profile = cProfile.Profile()
         profile.runcall(lambda: [evaluate(d, compiled) for d in documents(clean)])
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(25)
         return
-    compiled.matcher.match(normalize("机密★10年 危机密切"))  # load jieba before timing
     for label, texts in (("clean law text", clean), ("dense hits (one every ~40 chars)", dense_texts(clean))):
         megabytes = sum(len(t.encode()) for t in texts) / 1_000_000
         report(label, megabytes, timed(args.runs, measures(texts, compiled)))

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from secscreen.match import Hit, Matcher
 from secscreen.match.regexes import WindowSearch, reach
+from secscreen.normalize import normalize
 from secscreen.rules import compile_ruleset, load_ruleset
 
 
@@ -64,3 +66,29 @@ def test_pattern_that_can_match_empty_keeps_plain_finditer() -> None:
     search = WindowSearch.of(re.compile(r"x?"))
     assert search.starts is None and not search.selective
     assert [m.span() for m in search.matches("axx", 0, None)] == [(0, 0), (1, 2), (2, 3), (3, 3)]
+
+
+@lru_cache(maxsize=1)
+def shared_and_plain() -> tuple[Matcher, Matcher]:
+    compiled = compile_ruleset(load_ruleset())
+    plain = Matcher([c.spec for c in compiled.matcher.specs.values()])
+    plain._shared = {"compact": [], "folded": []}
+    return compiled.matcher, plain
+
+
+PII_PIECES = list("0123456789XEGCL +-，号码") + [
+    "110105194912310021", "11010519491231002X", "13800138000", "+86 138-0013-8000", "91110000600037341L",
+    "E12345678", "6222 0212 3456 7890 123", "身份证号", "手机",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(st.sampled_from(PII_PIECES), max_size=25).map("".join))
+def test_shared_scan_finds_what_one_scan_per_pattern_finds(text: str) -> None:
+    shared, plain = shared_and_plain()
+    normalized = normalize(text)
+
+    def key(hit: Hit) -> tuple[object, ...]:
+        return hit.rule_id, hit.term, hit.start, hit.end, hit.dropped, tuple(sorted(hit.groups.items()))
+
+    assert [key(h) for h in shared.match(normalized)] == [key(h) for h in plain.match(normalized)]

@@ -10,13 +10,14 @@ with the reason, so ``secscreen rules try`` can show why something did not count
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..normalize import Normalized, fold_keyword
 from .automaton import Automaton
 from .boundary import on_word_boundary
-from .regexes import WindowSearch
+from .regexes import WindowSearch, shared_scans
 from .validators import VALIDATORS
 
 
@@ -79,6 +80,10 @@ class Matcher:
         keys.pop("", None)
         self.automaton = Automaton({k: tuple(v) for k, v in sorted(keys.items())}, cache_dir, digest)
         self._unanchored = [c for c in self.specs.values() if c.regexes and not c.spec.anchors]
+        self._shared = {
+            view: shared_scans([s for c in self._unanchored if c.spec.view == view for s in c.searches])
+            for view in ("compact", "folded")
+        }
 
     def match(self, text: Normalized) -> list[Hit]:
         hits: list[Hit] = []
@@ -91,9 +96,20 @@ class Matcher:
                     hits.append(self._keyword_hit(rule_id, term, start, end, text))
         for rule_id, spans in anchors.items():
             hits.extend(self._pattern_hits(self.specs[rule_id], text, _windows(spans, self.specs[rule_id].spec.window)))
+        shared = self._shared_matches(text)
         for compiled in self._unanchored:
-            hits.extend(self._pattern_hits(compiled, text, [(0, None)]))
+            hits.extend(self._pattern_hits(compiled, text, [(0, None)], shared))
         return _dedupe(hits)
+
+    def _shared_matches(self, text: Normalized) -> dict[int, list[re.Match[str]]]:
+        """Whole-view matches of the searches that share a scan, by ``id`` of the search."""
+        found: dict[int, list[re.Match[str]]] = {}
+        for view_name, scans in self._shared.items():
+            view = text.compact if view_name == "compact" else text.folded
+            for scan in scans:
+                for search, matches in zip(scan.searches, scan.matches(view), strict=True):
+                    found[id(search)] = matches
+        return found
 
     def _keyword_hit(self, rule_id: str, term: str, start: int, end: int, text: Normalized) -> Hit:
         spec = self.specs[rule_id].spec
@@ -109,7 +125,8 @@ class Matcher:
             hit.dropped = "分词检查：命中跨越词语边界（如“危机密切”中的“机密”）"
         return hit
 
-    def _pattern_hits(self, compiled: _Compiled, text: Normalized, windows: list[tuple[int, int | None]]) -> list[Hit]:
+    def _pattern_hits(self, compiled: _Compiled, text: Normalized, windows: list[tuple[int, int | None]],
+                      shared: dict[int, list[re.Match[str]]] | None = None) -> list[Hit]:
         spec = compiled.spec
         compact_view = spec.view == "compact"
         view = text.compact if compact_view else text.folded
@@ -122,7 +139,11 @@ class Matcher:
             else:
                 lo_v, hi_v = text.compact_to_folded(lo, min(hi, len(text.compact)))
             for search in compiled.searches:
-                for match in search.matches(view, lo_v, None if hi is None else hi_v):
+                if hi is None and shared is not None and id(search) in shared:
+                    matches: Iterable[re.Match[str]] = shared[id(search)]
+                else:
+                    matches = search.matches(view, lo_v, None if hi is None else hi_v)
+                for match in matches:
                     if match.end() > match.start():
                         hits.append(self._pattern_hit(spec, search.regex, match, text, compact_view))
         return hits
