@@ -9,6 +9,7 @@ after the property (a custom property 密级=机密 gives the segment "机密" n
 from __future__ import annotations
 
 import zipfile
+from functools import lru_cache
 
 from lxml import etree
 
@@ -45,7 +46,12 @@ def read_xml(archive: zipfile.ZipFile, name: str, ctx: ExtractContext) -> etree.
 
 def local(tag: object) -> str:
     """The local name of an element tag (``{ns}t`` -> ``t``); comments and PIs give ''."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return _local(tag) if isinstance(tag, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
 
 def origin(ctx: ExtractContext, **fields: object) -> Origin:

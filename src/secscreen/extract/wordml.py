@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from lxml import etree
 
@@ -45,6 +46,7 @@ _SKIP_IN_PARAGRAPH = frozenset(("pPr", "bookmarkStart", "bookmarkEnd", "proofErr
                                 "commentRangeEnd", "permStart", "permEnd"))
 
 
+@cache
 def w(name: str) -> str:
     return f"{{{W}}}{name}"
 
