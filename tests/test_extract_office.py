@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import sys
 import time
 import zipfile
 import zlib
 
+import pytest
 from corpora.generators.ooxml_build import docx, encrypted_zip, ofd, p, picture, run, text_box, zip_bytes
 from openpyxl import Workbook
 from pptx import Presentation
@@ -364,3 +366,9 @@ def test_embedded_ole_object_is_not_examined_and_says_so() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)
     document = read(_with_members(docx(p("关于做好信息公开工作的通知")), [("word/embeddings/oleObject1.bin", ole)]))
     assert [(i.code, i.path) for i in document.issues] == [("unsupported-format", "a.docx!word/embeddings/oleObject1.bin")]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+def test_isolated_child_memory_is_capped() -> None:
+    capped = run_isolated(b"PK", "a.docx", Limits(max_memory=512 * 1024 * 1024), target=isolation_targets.allocate)
+    assert capped.media_type == "refused"

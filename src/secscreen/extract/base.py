@@ -23,6 +23,8 @@ class Limits:
     max_ratio: float = 200.0
     #: extract in a child process killed when ``max_seconds`` runs out (see ``extract.isolate``)
     isolate: bool = True
+    #: address-space cap of that child process (Linux); an allocation beyond it fails instead of swapping
+    max_memory: int = 2 * 1024 * 1024 * 1024
 
 
 @dataclass

@@ -3,8 +3,9 @@
 Parsers of untrusted files can loop or stall inside C code (pdfminer on a pathological PDF, libxml2,
 zlib) where the cooperative ``ExtractContext.check_time`` never runs. ``extract_guarded`` therefore
 runs extraction in a child process and kills it ``GRACE`` seconds after ``Limits.max_seconds``; the
-document then gets issue ``timeout`` (review). A child that dies (a crash in a C library, the kernel's
-OOM killer) gives ``unreadable``.
+document then gets issue ``timeout`` (review). The child's address space is capped at
+``Limits.max_memory``, so an XML or image that would take gigabytes fails inside the child. A child
+that dies (a crash in a C library, the kernel's OOM killer) gives ``unreadable``.
 
 What runs in process: small plain text and HTML (under ``IN_PROCESS_BYTES``). They are read by our
 own code and the charset detector, in linear time, and are the bulk of what a CMS sends; a child
@@ -61,7 +62,8 @@ def run_isolated(data: bytes, name: str, limits: Limits, *, media_type: str | No
                  target: Any = None) -> Document:
     """Run ``target`` (default: ``extract``) in a child; its Document comes back as JSON over a pipe."""
     receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=target or _child, args=(sender, data, name, limits, media_type), daemon=True)
+    process = _CONTEXT.Process(target=_bounded, args=(target or _child, sender, data, name, limits, media_type),
+                               daemon=True)
     process.start()
     sender.close()
     try:
@@ -84,6 +86,17 @@ def _failed(code: str, detail: str, data: bytes, name: str) -> Document:
     """What is known without the child: the media type, the file name (still screened) and the issue."""
     return Document(media_type=sniff.sniff(data), segments=[_filename_segment(name)],
                     issues=[issues.issue(code, detail, path=name)])
+
+
+def _bounded(target: Any, sender: Connection, data: bytes, name: str, limits: Limits, media_type: str | None) -> None:
+    """Cap the child's address space (``Limits.max_memory``), then run ``target``."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+    except (ImportError, ValueError, OSError):  # not on this platform, or a lower hard limit is already set
+        pass
+    target(sender, data, name, limits, media_type)
 
 
 def _child(sender: Connection, data: bytes, name: str, limits: Limits, media_type: str | None) -> None:
