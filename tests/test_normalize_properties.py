@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from secscreen.normalize import Normalized, OffsetMap, normalize
+from secscreen.normalize import DeletionMap, Normalized, OffsetMap, normalize
 from secscreen.rules import CompiledRuleSet, compile_ruleset, load_ruleset, try_text
 
 PLAIN = list("国家行政机关应当依法公开政府信息本条例所称的是指在履行职责过程中制作或者获取以一定形式记录保存")
@@ -105,6 +105,24 @@ def test_offset_map_inverts_arbitrary_one_to_many_edits(edits: list[tuple[int, i
     for i, source in enumerate(origin):
         assert omap.span(i, i + 1) == (source, source + 1)
     assert omap.span(0, len(origin))[1] == (origin[-1] + 1 if origin else omap.start(0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(pieces=st.lists(st.tuples(st.integers(0, 4), st.integers(1, 3)), max_size=12), head=st.integers(0, 3))
+def test_deletion_map_inverts_arbitrary_deleted_runs(pieces: list[tuple[int, int]], head: int) -> None:
+    kept, deleted = [head], []
+    for run, keep in pieces:
+        if run:
+            deleted.append(run)
+            kept.append(keep)
+        else:
+            kept[-1] += keep
+    source = "".join("k" * length + "d" * run for length, run in zip(kept, [*deleted, 0], strict=True))
+    omap = DeletionMap.from_lengths(len(source), kept, deleted)
+    origin = [i for i, char in enumerate(source) if char == "k"]
+    for i, position in enumerate(origin):
+        assert omap.span(i, i + 1) == (position, position + 1)
+    assert omap.start(len(origin)) == len(source)
 
 
 LEVELS = ["机密", "绝密", "秘密", "機密", "絕密", "祕密", "㊙密"]

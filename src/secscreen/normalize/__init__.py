@@ -85,4 +85,7 @@ def fold_keyword(keyword: str) -> str:
     return _NOISE_RE.sub("", fold(keyword)[0])
 
 
-__all__ = ["STAR", "DeletionMap", "Normalized", "OffsetMap", "compact", "fold", "fold_keyword", "normalize"]
+__all__ = [
+    "NOISE_CHARS", "PRIVATE_USE_RE", "STAR", "DeletionMap", "Normalized", "OffsetMap", "compact", "fold", "fold_keyword",
+    "normalize",
+]
