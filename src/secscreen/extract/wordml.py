@@ -38,6 +38,7 @@ _SYMBOL_FONTS = ("wingdings", "wingdings 2", "wingdings 3", "symbol", "webdings"
 _WINGDINGS_STAR = 0xF0AB
 #: run sizes are in half-points; 3 is 1.5 pt, too small to read when printed or on screen
 _TINY_HALF_POINTS = 3
+_TIME_CHECK_PARAGRAPHS = 500
 _SKIP_IN_RUN = frozenset(("rPr", "drawing", "pict", "object", "AlternateContent", "footnoteReference",
                           "endnoteReference", "commentReference", "fldChar", "lastRenderedPageBreak"))
 _SKIP_BLOCK = frozenset(("sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr", "pPr", "bookmarkStart",
@@ -75,6 +76,8 @@ class StoryReader:
         """Segments of every paragraph under ``root``; paragraph numbers count from ``start``."""
         segments: list[Segment] = []
         for number, (paragraph, in_table) in enumerate(blocks(root), start):
+            if number % _TIME_CHECK_PARAGRAPHS == 0:
+                self.ctx.check_time()
             where = Part.TABLE if in_table and part is Part.BODY else part
             segments += self.paragraph(paragraph, where, name, number)
         return segments
