@@ -101,23 +101,25 @@ def measures(texts: list[str], compiled: CompiledRuleSet) -> dict[str, Callable[
     }
 
 
-def timed(runs: int, named: dict[str, Callable[[], object]]) -> dict[str, float]:
+def timed(runs: int, named: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {name: [] for name in named}
     for _ in range(runs):  # interleaved, so drift on a noisy machine hits every row alike
         for name, function in named.items():
             started = time.perf_counter()
             function()
             samples[name].append(time.perf_counter() - started)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
 
 
-def report(label: str, megabytes: float, seconds: dict[str, float]) -> None:
+def report(label: str, megabytes: float, samples: dict[str, list[float]]) -> None:
+    seconds = {name: statistics.median(values) for name, values in samples.items()}
     bare = seconds["bare AC iter()"]
-    print(f"\n{label}: {megabytes:.2f} MB of UTF-8")
-    print(f"| {'measure':34} | {'seconds':>8} | {'MB/s':>8} | {'vs bare AC':>10} |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 10}|{'-' * 12}|")
+    print(f"\n{label}: {megabytes:.2f} MB of UTF-8 (median of {len(samples['bare AC iter()'])} runs; min in brackets)")
+    print(f"| {'measure':34} | {'seconds':>16} | {'MB/s':>8} | {'vs bare AC':>10} |")
+    print(f"|{'-' * 36}|{'-' * 18}|{'-' * 10}|{'-' * 12}|")
     for name, value in seconds.items():
-        print(f"| {name:34} | {value:8.3f} | {megabytes / value:8.2f} | {bare / value:10.2f} |")
+        both = f"{value:.3f} ({min(samples[name]):.3f})"
+        print(f"| {name:34} | {both:>16} | {megabytes / value:8.2f} | {bare / value:10.2f} |")
     print(f"(a) match stage (automaton + boundary checks + patterns) / bare AC: "
           f"{bare / seconds['match only (pre-normalized)']:.2f} (target ≥ 0.5)")
     print(f"    the same with normalization included: {bare / seconds['match stage (normalize + match)']:.2f}")

@@ -21,8 +21,10 @@ the same matches as ``finditer`` in every case (``tests/test_match_window_search
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -94,7 +96,7 @@ def _alternatives(branches: Any) -> Width | None:
 
 
 #: class pieces for categories, with a rough count of the characters they stand for (\w, \s: too many)
-_CATEGORIES = {sre.CATEGORY_DIGIT: (r"\d", 10), sre.CATEGORY_WORD: (r"\w", 10**6), sre.CATEGORY_SPACE: (r"\s", 10**6)}
+_CATEGORIES = {sre.CATEGORY_WORD: (r"\w", 10**6), sre.CATEGORY_SPACE: (r"\s", 10**6)}
 #: a class this small (in characters) is rare enough in Chinese text to jump through a whole view
 RARE = 64
 _ANY = re.compile(".", re.DOTALL)
@@ -262,6 +264,21 @@ def _literal(code: int) -> Piece:
     return re.escape(char), 10**6 if char.isspace() else 1
 
 
+@lru_cache(maxsize=1)
+def _digits() -> str:
+    """``\\d`` as explicit ranges (every BMP decimal digit, and the whole supplementary planes): a
+    class with a category in it makes the regex engine test every character the slow way."""
+    codes = [code for code in range(0x10000) if unicodedata.category(chr(code)) == "Nd"]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(lo)) + "-" + re.escape(chr(hi)) for lo, hi in ranges)
+    return body + "\U00010000-\U0010ffff"
+
+
 def _first_class(items: Any) -> First | None:
     pieces: list[Piece] = []
     for op, argument in items:
@@ -270,6 +287,8 @@ def _first_class(items: Any) -> First | None:
         elif op is sre.RANGE:
             low, high = argument
             pieces.append((re.escape(chr(low)) + "-" + re.escape(chr(high)), high - low + 1))
+        elif op is sre.CATEGORY and argument is sre.CATEGORY_DIGIT:
+            pieces.append((_digits(), 10))
         elif op is sre.CATEGORY and argument in _CATEGORIES:
             pieces.append(_CATEGORIES[argument])
         else:
