@@ -89,11 +89,13 @@ class Matcher:
         hits: list[Hit] = []
         anchors: dict[str, list[tuple[int, int]]] = {}
         for start, end, entry in self.automaton.iter(text.compact):
+            span: _KeywordSpan | None = None  # shared by every rule that wants this keyword
             for rule_id, term in entry:
                 if term.startswith("\0"):
                     anchors.setdefault(rule_id, []).append((start, end))
                 else:
-                    hits.append(self._keyword_hit(rule_id, term, start, end, text))
+                    span = span or _KeywordSpan(text, start, end)
+                    hits.append(self._keyword_hit(rule_id, term, span))
         for rule_id, spans in anchors.items():
             hits.extend(self._pattern_hits(self.specs[rule_id], text, _windows(spans, self.specs[rule_id].spec.window)))
         shared = self._shared_matches(text)
@@ -111,17 +113,14 @@ class Matcher:
                     found[id(search)] = matches
         return found
 
-    def _keyword_hit(self, rule_id: str, term: str, start: int, end: int, text: Normalized) -> Hit:
+    def _keyword_hit(self, rule_id: str, term: str, span: _KeywordSpan) -> Hit:
         spec = self.specs[rule_id].spec
-        fstart, fend = text.compact_to_folded(start, end)
-        ostart, oend = text.folded_to_original(fstart, fend)
-        hit = Hit(rule_id, term, fstart, fend, ostart, oend)
-        skipped = (fend - fstart) - (end - start)
-        if skipped > spec.max_gap * max(1, end - start - 1):
-            hit.dropped = f"关键词字符之间夹杂 {skipped} 个字符，超过上限"
-        elif not spec.cross_lines and "\n" in text.folded[fstart:fend]:
+        hit = Hit(rule_id, term, span.fstart, span.fend, span.ostart, span.oend)
+        if span.skipped > spec.max_gap * max(1, span.length - 1):
+            hit.dropped = f"关键词字符之间夹杂 {span.skipped} 个字符，超过上限"
+        elif not spec.cross_lines and span.crosses_lines():
             hit.dropped = "命中跨越换行"
-        elif spec.boundary and not on_word_boundary(text.folded, fstart, fend):
+        elif spec.boundary and not span.on_word_boundary():
             hit.dropped = "分词检查：命中跨越词语边界（如“危机密切”中的“机密”）"
         return hit
 
@@ -170,6 +169,28 @@ class Matcher:
             elif not spec.cross_lines and "\n" in text.folded[fstart:fend]:
                 hit.dropped = "命中跨越换行"
         return hit
+
+
+class _KeywordSpan:
+    """One keyword match, mapped back once however many rules want it; checks computed on demand."""
+
+    __slots__ = ("_boundary", "fend", "fstart", "length", "oend", "ostart", "skipped", "text")
+
+    def __init__(self, text: Normalized, start: int, end: int) -> None:
+        self.text = text
+        self.length = end - start
+        self.fstart, self.fend = text.compact_to_folded(start, end)
+        self.ostart, self.oend = text.folded_to_original(self.fstart, self.fend)
+        self.skipped = (self.fend - self.fstart) - self.length
+        self._boundary: bool | None = None
+
+    def crosses_lines(self) -> bool:
+        return "\n" in self.text.folded[self.fstart : self.fend]
+
+    def on_word_boundary(self) -> bool:
+        if self._boundary is None:
+            self._boundary = on_word_boundary(self.text.folded, self.fstart, self.fend)
+        return self._boundary
 
 
 def _windows(spans: list[tuple[int, int]], radius: int) -> list[tuple[int, int | None]]:

@@ -8,6 +8,7 @@ is kept. Only the window is segmented, never the whole document.
 from __future__ import annotations
 
 import logging
+import string
 from functools import lru_cache
 
 WINDOW = 12
@@ -33,8 +34,7 @@ def _boundaries(window: str) -> frozenset[int]:
     return frozenset(cuts)
 
 
-def _is_ascii_word_char(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+_ASCII_WORD = frozenset(string.ascii_letters + string.digits)
 
 
 def on_word_boundary(text: str, start: int, end: int, window: int = WINDOW) -> bool:
@@ -42,9 +42,9 @@ def on_word_boundary(text: str, start: int, end: int, window: int = WINDOW) -> b
     first, last = text[start], text[end - 1]
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    if _is_ascii_word_char(first) and before and _is_ascii_word_char(before):
+    if first in _ASCII_WORD and before in _ASCII_WORD:
         return False
-    if _is_ascii_word_char(last) and after and _is_ascii_word_char(after):
+    if last in _ASCII_WORD and after in _ASCII_WORD:
         return False
     if not (_is_cjk(first) or _is_cjk(last)):
         return True
