@@ -47,6 +47,7 @@ def test_counts_per_rule_and_confusion_table(tmp_path: Path, compiled: CompiledR
     assert report.per_rule["DF-003"].recall == 0.0
     assert report.per_category["personal-info"].fp == 1
     assert {m.label for m in report.mismatches} == {"samples/missed.txt", "samples/alarm.txt"}
+    assert "SS-002" in report.uncovered and "SS-001" not in report.uncovered
 
 
 def test_public_texts_are_expected_to_pass(tmp_path: Path, compiled: CompiledRuleSet) -> None:

@@ -45,22 +45,27 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def _row(name: str, counts: Counts) -> str:
-    return (f"{name:<12} {counts.tp:>4} {counts.fp:>4} {counts.fn:>4} {counts.unlabelled:>6}  "
+def _row(name: str, counts: Counts, width: int) -> str:
+    return (f"{name:<{width}} {counts.tp:>6} {counts.fp:>6} {counts.fn:>6} {counts.unlabelled:>6}  "
             f"{_ratio(counts.precision):>6} {_ratio(counts.recall):>6}")
 
 
+def _table(title: str, rows: dict[str, Counts]) -> list[str]:
+    width = max([len(name) for name in rows] + [8])
+    head = f"{'':<{width}} {'命中':>4} {'误报':>4} {'漏报':>4} {'未标注':>3}  {'精确率':>3} {'召回率':>3}"
+    return ["", title, head] + [_row(name, counts, width) for name, counts in sorted(rows.items())]
+
+
 def render(report: Report, version: str) -> str:
-    head = f"{'':<12} {'命中':>4} {'误报':>4} {'漏报':>4} {'未标注':>6}  {'精确率':>6} {'召回率':>6}"
     lines = [f"规则集 {version}；文档 {report.documents} 个", "", "判定混淆表（行：标注，列：实际）",
              f"{'':<8}" + "".join(f"{_LABELS[v]:>8}" for v in VERDICTS)]
     for expected in VERDICTS:
         lines.append(f"{_LABELS[expected]:<8}" + "".join(f"{report.confusion[(expected, got)]:>10}" for got in VERDICTS))
-    lines += ["", "按类别", head]
-    lines += [_row(name, counts) for name, counts in sorted(report.per_category.items())]
-    lines += ["", "按规则", head]
-    lines += [_row(rule_id, counts) for rule_id, counts in sorted(report.per_rule.items())]
+    lines += _table("按类别", report.per_category)
+    lines += _table("按规则", report.per_rule)
     lines.append("")
+    if report.uncovered:
+        lines.append(f"语料中没有命中过的规则 {len(report.uncovered)} 条：{'、'.join(report.uncovered)}")
     if report.mismatches:
         lines.append(f"与标注不符 {len(report.mismatches)} 个：")
         lines += [f"  {m.label}：应为 {m.expected}，实为 {m.got}（{m.detail}）" for m in report.mismatches]

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..models import Action, ScanResult
 from .compiled import CompiledRuleSet
+from .schema import Kind
 
 VERDICTS = ("pass", "review", "block")
 MANIFESTS = ("manifest.json", "generated/manifest.json")
@@ -77,6 +78,7 @@ class Report:
     per_rule: dict[str, Counts] = field(default_factory=dict)
     per_category: dict[str, Counts] = field(default_factory=dict)
     mismatches: list[Mismatch] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         def row(counts: Counts) -> dict[str, object]:
@@ -89,6 +91,7 @@ class Report:
             "rules": {rule_id: row(c) for rule_id, c in sorted(self.per_rule.items())},
             "categories": {name: row(c) for name, c in sorted(self.per_category.items())},
             "mismatches": [m.__dict__ for m in self.mismatches],
+            "uncovered": self.uncovered,
         }
 
 
@@ -119,6 +122,8 @@ def evaluate_corpus(entries: Iterable[Entry], compiled: CompiledRuleSet, analyse
     for rule_id, counts in report.per_rule.items():
         category = compiled.rules[rule_id].category if rule_id in compiled.rules else "engine"
         report.per_category.setdefault(category, Counts()).add(counts)
+    report.uncovered = sorted(rule_id for rule_id, rule in compiled.rules.items()
+                              if rule.kind is not Kind.ALLOW and rule_id not in report.per_rule)
     return report
 
 
