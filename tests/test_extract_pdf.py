@@ -16,7 +16,7 @@ from secscreen.models import Part
 from secscreen.pipeline import analyse
 from secscreen.rules import CompiledRuleSet
 
-from .conftest import ROOT
+from .conftest import PUBLIC_LAWS, ROOT
 
 
 def _generator():  # type: ignore[no-untyped-def]
@@ -237,3 +237,41 @@ def test_pdfium_and_pdfminer_readers_agree_on_embedded_fonts() -> None:
     textpage.close()
     page.close()
     pdf.close()
+
+
+def _law_pdf(text: str) -> bytes:
+    """A law set as an official document: 16 pt, 28 characters a line, paragraphs indented by two."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    canvas.setFont("STSong-Light", 16)
+    y = 760.0
+    for paragraph in filter(None, (p.strip() for p in text.splitlines())):
+        lines = [paragraph[:26]] + [paragraph[i : i + 28] for i in range(26, len(paragraph), 28)]
+        for index, line in enumerate(lines):
+            if y < 80:
+                canvas.showPage()
+                canvas.setFont("STSong-Light", 16)
+                y = 760.0
+            canvas.drawString(79 + (32 if index == 0 else 0), y, line)
+            y -= 28.9
+    canvas.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+def test_public_laws_set_as_pdf_pass(compiled: CompiledRuleSet) -> None:
+    """Line wrapping must not turn law text into marks or titles (every tenth law of the public corpus)."""
+    laws = sorted(PUBLIC_LAWS.glob("law-*.txt"))[::10]
+    assert laws, f"public laws missing under {PUBLIC_LAWS}"
+    false_alarms = []
+    for path in laws:
+        result = analyse(_law_pdf(path.read_text(encoding="utf-8")), path.stem + ".pdf", compiled)
+        if result.verdict.value != "pass":
+            false_alarms.append((path.name, [(f.rule_id, f.matched) for f in result.findings], result.issues))
+    assert false_alarms == []

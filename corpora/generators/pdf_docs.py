@@ -153,6 +153,15 @@ def _star_first(canvas: Canvas, marked: bool) -> None:
     _body(canvas)
 
 
+def _wrapped_line(canvas: Canvas, marked: bool) -> None:
+    """A justified body paragraph wraps the mark over two lines: ...定为机密 / ★10年..."""
+    _body(canvas)
+    first = "为做好相关工作，现将会议材料印发给你们，请认真阅研。本材料定为" + ("机密" if marked else "公开")
+    second = "★10年，请妥善保管，不得复制。" if marked else "发布，请按程序办理，及时反馈。"
+    canvas.drawString(LEFT, HEIGHT - 300, first)
+    canvas.drawString(LEFT, HEIGHT - 316, second)
+
+
 def _table(canvas: Canvas, marked: bool) -> None:
     """A narrow table cell wraps the mark over three lines: 机密 / ★10 / 年."""
     _body(canvas)
@@ -271,6 +280,7 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "redacted": (_redacted, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "ocr-layer": (_ocr_layer, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
+    "wrapped-line": (_wrapped_line, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
     "embedded": (_embedded, {"part": "body", "path": f"pdf-embedded-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]}),
     "attachment-annotation": (

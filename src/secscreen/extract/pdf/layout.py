@@ -7,6 +7,10 @@
 - A line is cut into runs at wide gaps (table cells side by side). Runs stacked in one column at
   single line spacing are a wrapped cell: they are emitted again as one ``table`` segment, lines
   joined with ``\\n``, so a mark wrapped as ``机密`` / ``★10`` / ``年`` still matches.
+- A line that runs to the right margin and is continued at the left margin by a line of the same size
+  wrapped: such lines form one segment (a paragraph) and are joined without a break, as the sentence
+  was written, so a mark broken over two lines still matches and line-shape conditions (standalone,
+  title-like) see the sentence, not a fragment of it; the finding's ``line`` is the paragraph's first.
 - Hidden characters (see ``chars``) form their own lines with ``part: hidden``.
 """
 
@@ -22,6 +26,9 @@ from .chars import Box, Char
 SPACE_GAP = 0.2  # x line height: a wider gap between glyphs becomes a space
 RUN_GAP = 1.5  # x line height: a wider gap separates runs (cells side by side)
 WRAP_GAP = 0.5  # x line height: runs closer than this one above the other are one wrapped cell
+PARAGRAPH_PITCH = 2.2  # x line height: the furthest the next line of a paragraph starts below
+PARAGRAPH_SIZE = 0.15  # share by which glyph heights of one paragraph may differ
+FULL_LINE = 1.5  # x line height: a line ending this close to the right margin wrapped onto the next
 DUPLICATE_OVERLAP = 0.6  # share of a glyph's width a same-character neighbour must overlap to be a duplicate
 
 
@@ -164,12 +171,52 @@ def wrapped_cells(lines: list[Line], page_width: float) -> list[tuple[Line, list
     return chains
 
 
+def _continues(upper: Line, lower: Line, left: float, right: float) -> bool:
+    """``lower`` carries on the sentence of ``upper``: same size, next line, ``upper`` full, ``lower`` at the margin."""
+    size = upper.height
+    return (
+        len(upper.runs) == 1
+        and len(lower.runs) == 1
+        and abs(lower.height - size) <= PARAGRAPH_SIZE * size
+        and 0 < lower.box[1] - upper.box[1] <= PARAGRAPH_PITCH * size
+        and upper.box[2] >= right - FULL_LINE * size
+        and lower.box[0] <= left + size
+    )
+
+
+def paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped where a full line wraps onto the next (body text justified to the margins)."""
+    groups: list[list[Line]] = []
+    for hidden in (False, True):
+        chosen = [line for line in lines if line.hidden is hidden]
+        if not chosen:
+            continue
+        left = min(line.box[0] for line in chosen)
+        right = max(line.box[2] for line in chosen)
+        for line in chosen:
+            if groups and groups[-1][-1].hidden is hidden and _continues(groups[-1][-1], line, left, right):
+                groups[-1].append(line)
+            else:
+                groups.append([line])
+    return groups
+
+
+def _join(lines: list[str]) -> str:
+    """Wrapped lines of one paragraph as the sentence they were: no break, a space only between Latin words."""
+    out = lines[0]
+    for line in lines[1:]:
+        latin = out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+        out += (" " if latin else "") + line
+    return out
+
+
 def _round(box: Box) -> Box:
     return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
 
 
 def page_segments(chars: list[Char], page: int, width: float, height: float, path: str | None) -> list[Segment]:
-    """One segment per line (``body`` or ``hidden``), plus one ``table`` segment per wrapped cell."""
+    """One segment per paragraph (``body`` or ``hidden``; wrapped lines rejoined), plus one ``table``
+    segment per wrapped cell (its lines joined with ``\\n``)."""
     lines = build_lines(chars)
 
     def origin(part: Part, line: int, box: Box) -> Origin:
@@ -177,8 +224,12 @@ def page_segments(chars: list[Char], page: int, width: float, height: float, pat
                       page_height=round(height, 1), path=path)
 
     segments = [
-        Segment(text=line.text, origin=origin(Part.HIDDEN if line.hidden else Part.BODY, line.number, line.box))
-        for line in lines
+        Segment(
+            text=_join([line.text for line in group]),
+            origin=origin(Part.HIDDEN if group[0].hidden else Part.BODY, group[0].number,
+                          _union([line.box for line in group])),
+        )
+        for group in paragraphs(lines)
     ]
     for first, chain in wrapped_cells(lines, width):
         text = "\n".join(run.text(first.height) for run in chain)
