@@ -372,3 +372,17 @@ def test_embedded_ole_object_is_not_examined_and_says_so() -> None:
 def test_isolated_child_memory_is_capped() -> None:
     capped = run_isolated(b"PK", "a.docx", Limits(max_memory=512 * 1024 * 1024), target=isolation_targets.allocate)
     assert capped.media_type == "refused"
+
+
+def test_xlsx_comment_names_its_sheet_and_cell() -> None:
+    from openpyxl.comments import Comment
+
+    book = Workbook()
+    book.active.title = "统计"
+    second = book.create_sheet("名单")
+    second["B3"] = "数据"
+    second["B3"].comment = Comment(MARK, "审核人")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    found = [(s.origin.page, s.origin.name) for s in read(buffer.getvalue(), "a.xlsx").segments if MARK in s.text]
+    assert found == [(2, "名单!B3")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -130,7 +131,25 @@ def _presentation(marked: bool, where: str) -> bytes:
     core.title = TITLE
     buffer = io.BytesIO()
     deck.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    data = buffer.getvalue()
+    return _with_slide_comment(data, _text(marked)) if where == "comment" else normalise_zip(data)
+
+
+def _with_slide_comment(data: bytes, text: str) -> bytes:
+    """Add a legacy comment on slide 1 (python-pptx cannot write comments)."""
+    ns = "http://schemas.openxmlformats.org/"
+    comment = (f'<p:cmLst xmlns:p="{ns}presentationml/2006/main"><p:cm authorId="0" dt="2024-01-01T00:00:00.000" '
+               f'idx="1"><p:pos x="10" y="10"/><p:text>{text}</p:text></p:cm></p:cmLst>').encode()
+    relation = (f'<Relationship Id="rIdCm1" Type="{ns}officeDocument/2006/relationships/comments" '
+                'Target="../comments/comment1.xml"/></Relationships>').encode()
+    override = (b'<Override PartName="/ppt/comments/comment1.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.presentationml.comments+xml"/></Types>')
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    edits = {"ppt/slides/_rels/slide1.xml.rels": (b"</Relationships>", relation),
+             "[Content_Types].xml": (b"</Types>", override)}
+    members = [(name, body.replace(*edits[name]) if name in edits else body) for name, body in members]
+    return normalise_zip(zip_bytes(members + [("ppt/comments/comment1.xml", comment)]))
 
 
 def _entry(file: str, expect: str, **fields: object) -> dict[str, object]:
@@ -211,7 +230,7 @@ def generate(out_dir: Path) -> list[dict[str, object]]:
     entries += _pairs(out_dir, "xlsx", "xlsx", sheets, names={"hidden": "备用（隐藏）", "veryHidden": "备用（深度隐藏）"})
     slides = {case: ((lambda m, c=case: _presentation(m, c)), part, ["SS-001"])
               for case, part in (("notes", "notes"), ("table", "table"), ("hidden-slide", "hidden"),
-                                 ("hidden-shape", "hidden"))}
+                                 ("hidden-shape", "hidden"), ("comment", "comment"))}
     entries += _pairs(out_dir, "pptx", "pptx", slides)
     entries += _pairs(out_dir, "ofd", "ofd", {
         "page": (lambda m: ofd([_text(m), TITLE, *BODY]), "body", ["SS-001"]),

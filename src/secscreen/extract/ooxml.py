@@ -8,6 +8,7 @@ after the property (a custom property 密级=机密 gives the segment "机密" n
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from functools import lru_cache
 
@@ -22,6 +23,7 @@ from .zipguard import read_member, read_named
 CORE = "docProps/core.xml"
 APP = "docProps/app.xml"
 CUSTOM = "docProps/custom.xml"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _APP_FIELDS = ("Company", "Manager", "Template", "HyperlinkBase")
 #: text (outside properties and the file name) below this many characters counts as "no text"
 NEAR_EMPTY = 10
@@ -156,3 +158,24 @@ def custom_xml(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
             if text and isinstance(element.tag, str):
                 segments.append(Segment(text=text, origin=origin(ctx, part=Part.METADATA, name=local(element.tag))))
     return segments
+
+
+def owners(archive: zipfile.ZipFile, rels_dir: str, ctx: ExtractContext) -> dict[str, str]:
+    """target member -> the part that points at it, for the parts whose ``.rels`` files are in ``rels_dir``.
+
+    ``owners(archive, "xl/worksheets/_rels/", ctx)["xl/comments1.xml"] == "xl/worksheets/sheet1.xml"``.
+    """
+    found: dict[str, str] = {}
+    for name in sorted(under(archive, rels_dir)):
+        if not name.endswith(".rels"):
+            continue
+        source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[: -len(".rels")])
+        root = read_xml(archive, name, ctx)
+        for rel in root.iter(f"{{{RELS}}}Relationship") if root is not None else []:
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(posixpath.dirname(source), target))
+            found[member] = source
+    return found

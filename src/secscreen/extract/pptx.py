@@ -33,7 +33,8 @@ class PptxExtractor:
             document = Document(media_type=sniff.PPTX, page_count=len(presentation.slides))
             document.segments = list(_slides(presentation, ctx))
             document.segments += list(_masters(presentation, ctx))
-            document.segments += _comments(archive, ctx)
+            slides = {slide.part.partname.lstrip("/"): n for n, slide in enumerate(presentation.slides, 1)}
+            document.segments += _comments(archive, ctx, slides)
             document.segments += ooxml.drawing_text(archive, ("ppt/charts/", "ppt/diagrams/"), ctx)
             found = ooxml.image_issue(archive, "ppt/media/", document.segments, ctx)
             document.issues += [found] if found else []
@@ -95,15 +96,20 @@ def _shape_texts(shapes: Iterable[Any], in_table: bool = False,
                             yield paragraph.text, True, shape_hidden
 
 
-def _comments(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+def _comments(archive: zipfile.ZipFile, ctx: ExtractContext, slides: dict[str, int]) -> list[Segment]:
+    """Legacy and modern comments with ``page`` = the slide they are on."""
+    owner = ooxml.owners(archive, "ppt/slides/_rels/", ctx)
     segments: list[Segment] = []
     for info in sorted(archive.infolist(), key=lambda i: i.filename):
         name = info.filename
         if not (name.startswith("ppt/comments/") and name.endswith(".xml")):
             continue
         root = ooxml.parse(read_member(archive, info, ctx), name)
+        number = slides.get(owner.get(name, ""))
+        label = f"第{number}张幻灯片批注" if number else name
         for line, comment in enumerate((el for el in root.iter() if ooxml.local(el.tag) == "cm"), 1):
             text = "".join(el.text or "" for el in comment.iter() if ooxml.local(el.tag) in ("text", "t"))
             if text.strip():
-                segments.append(Segment(text=text, origin=ooxml.origin(ctx, part=Part.COMMENT, line=line, name=name)))
+                segments.append(Segment(text=text, origin=ooxml.origin(ctx, part=Part.COMMENT, page=number, line=line,
+                                                                       name=label)))
     return segments

@@ -40,8 +40,9 @@ class XlsxExtractor:
     def extract(self, data: bytes, ctx: ExtractContext) -> Document:
         with open_zip(data, ctx) as archive:
             document = Document(media_type=sniff.XLSX)
-            document.segments = _workbook(data, archive, ctx)
-            document.segments += _comments(archive, ctx)
+            sheets: dict[str, tuple[int, str]] = {}
+            document.segments = _workbook(data, archive, ctx, sheets)
+            document.segments += _comments(archive, ctx, sheets)
             document.segments += ooxml.drawing_text(archive, ("xl/drawings/", "xl/charts/", "xl/diagrams/"), ctx)
             found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
             document.issues += [found] if found else []
@@ -53,7 +54,9 @@ class XlsxExtractor:
         return document
 
 
-def _workbook(data: bytes, archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+def _workbook(data: bytes, archive: zipfile.ZipFile, ctx: ExtractContext,
+              sheets: dict[str, tuple[int, str]]) -> list[Segment]:
+    """Cells, sheet names, print headers and defined names; fills ``sheets`` (part -> index, label)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it skips (data validation, …)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
@@ -61,6 +64,7 @@ def _workbook(data: bytes, archive: zipfile.ZipFile, ctx: ExtractContext) -> lis
     try:
         for index, sheet in enumerate(book.worksheets, 1):
             label = f"{sheet.title}{_STATE.get(sheet.sheet_state, '')}"
+            sheets[getattr(sheet, "_worksheet_path", "").lstrip("/")] = (index, label)
             segments.append(Segment(text=sheet.title, origin=ooxml.origin(ctx, part=Part.SHEET_NAME, page=index,
                                                                           name=label)))
             segments += _rows(sheet, index, label, ctx)
@@ -113,17 +117,20 @@ def _defined_names(book: Any, ctx: ExtractContext) -> list[Segment]:
     return segments
 
 
-def _comments(archive: zipfile.ZipFile, ctx: ExtractContext) -> list[Segment]:
+def _comments(archive: zipfile.ZipFile, ctx: ExtractContext, sheets: dict[str, tuple[int, str]]) -> list[Segment]:
+    """Legacy and threaded comments, named ``sheet label!cell`` with ``page`` = sheet index."""
+    owner = ooxml.owners(archive, "xl/worksheets/_rels/", ctx)
     segments: list[Segment] = []
     for info in sorted(archive.infolist(), key=lambda i: i.filename):
         name = info.filename
         if not (name.startswith("xl/") and name.endswith(".xml") and ("comments" in name.lower())):
             continue
         root = ooxml.parse(read_member(archive, info, ctx), name)
+        index, label = sheets.get(owner.get(name, ""), (None, name))
         for number, comment in enumerate((el for el in root.iter() if ooxml.local(el.tag) in ("comment",
                                                                                                "threadedComment")), 1):
             text = "".join(el.text or "" for el in comment.iter() if ooxml.local(el.tag) in ("t", "text"))
             if text.strip():
                 segments.append(Segment(text=text, origin=ooxml.origin(
-                    ctx, part=Part.COMMENT, line=number, name=f"{comment.get('ref') or name}")))
+                    ctx, part=Part.COMMENT, page=index, line=number, name=f"{label}!{comment.get('ref') or ''}")))
     return segments
