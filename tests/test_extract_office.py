@@ -386,3 +386,31 @@ def test_xlsx_comment_names_its_sheet_and_cell() -> None:
     book.save(buffer)
     found = [(s.origin.page, s.origin.name) for s in read(buffer.getvalue(), "a.xlsx").segments if MARK in s.text]
     assert found == [(2, "名单!B3")]
+
+
+def _ofd_with(extra_document_xml: str, members: list[tuple[str, bytes]]) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(ofd(["正文"]))) as archive:
+        base = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    base = [(n, b.replace(b"</ofd:Pages>", b"</ofd:Pages>" + extra_document_xml.encode()) if n.endswith("Document.xml")
+             else b) for n, b in base]
+    return zip_bytes(base + members)
+
+
+def test_ofd_annotations_templates_and_attachments_are_read() -> None:
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    annotations = (f'<ofd:Annotations {ns}><ofd:Page PageID="1"><ofd:FileLoc>Page_0/Annotation.xml</ofd:FileLoc>'
+                   '</ofd:Page></ofd:Annotations>')
+    annotation = (f'<ofd:PageAnnot {ns}><ofd:Annot Type="Stamp" Remark="{MARK}"><ofd:Appearance Boundary="0 0 9 9"/>'
+                  '</ofd:Annot></ofd:PageAnnot>')
+    attachments = (f'<ofd:Attachments {ns}><ofd:Attachment Name="附件.txt" ID="1"><ofd:FileLoc>附件.txt'
+                   '</ofd:FileLoc></ofd:Attachment></ofd:Attachments>')
+    data = _ofd_with("<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"
+                     "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>", [
+                         ("Doc_0/Annots/Annotations.xml", annotations.encode()),
+                         ("Doc_0/Annots/Page_0/Annotation.xml", annotation.encode()),
+                         ("Doc_0/Attachs/Attachments.xml", attachments.encode()),
+                         ("Doc_0/Attachs/附件.txt", "内部资料".encode()),
+                     ])
+    document = read(data, "a.ofd")
+    assert parts(document, MARK) == [Part.ANNOTATION]
+    assert [s.origin.path for s in document.segments if s.text == "内部资料"] == ["a.ofd!附件.txt"]
