@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,7 @@ def test_broken_inputs_each_have_a_distinct_issue_code() -> None:
 # peak resident memory of the probe itself: VmHWM starts afresh at exec (ru_maxrss would carry pytest's over)
 BOMB_PROBE = """
 import sys
+from pathlib import Path
 from secscreen.extract import extract
 from secscreen.extract.base import Limits
 data = open(sys.argv[1], "rb").read()
@@ -66,3 +68,14 @@ def test_zip_bomb_is_stopped_under_200_mb() -> None:
     default, relaxed, peak_mb = out.stdout.split()
     assert default == relaxed == "limit-exceeded"
     assert int(peak_mb) < 200
+
+
+def test_office_corpus_is_reproducible(tmp_path: Path) -> None:
+    """Regenerating gives the committed bytes: the samples are what the generator says they are."""
+    from corpora.generators import office_docs
+
+    entries = office_docs.generate(tmp_path)
+    changed = [e["file"] for e in entries
+               if (tmp_path / Path(str(e["file"])).name).read_bytes() != (ROOT / "corpora" / str(e["file"])).read_bytes()]
+    assert changed == []
+    assert {e["file"] for e in entries} <= {e["file"] for e in MANIFEST}
