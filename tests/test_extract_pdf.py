@@ -176,6 +176,16 @@ def test_paragraph_lines_are_not_tables() -> None:
     assert all(s.origin.part is Part.BODY for s in page_segments(chars, 1, 595, 842, None))
 
 
+def test_wrapped_paragraph_lines_are_rejoined_but_short_header_lines_are_not() -> None:
+    chars = _chars(
+        ("000123", 72, 40, 8), ("机密5年", 72, 60, 12),  # 份号 and a star-less mark: two short lines
+        ("各有关单位为进一步做好政府信息公开工作现将有关事项通知如下请认真", 72, 120, 12),
+        ("贯彻执行。", 72, 136, 12),
+    )
+    texts = [s.text for s in page_segments(chars, 1, 595, 842, None)]
+    assert texts == ["000123", "机密5年", "各有关单位为进一步做好政府信息公开工作现将有关事项通知如下请认真贯彻执行。"]
+
+
 def test_glyphs_drawn_twice_for_bold_are_read_once() -> None:
     chars = _chars(("机密", 72, 50, 12), ("机密", 72.4, 50, 12))
     assert [line.text for line in build_lines(chars)] == ["机密"]

@@ -29,6 +29,7 @@ WRAP_GAP = 0.5  # x line height: runs closer than this one above the other are o
 PARAGRAPH_PITCH = 2.2  # x line height: the furthest the next line of a paragraph starts below
 PARAGRAPH_SIZE = 0.15  # share by which glyph heights of one paragraph may differ
 FULL_LINE = 1.5  # x line height: a line ending this close to the right margin wrapped onto the next
+LONG_LINE = 0.6  # share of the text width from which a line of an indented block counts as full
 DUPLICATE_OVERLAP = 0.6  # share of a glyph's width a same-character neighbour must overlap to be a duplicate
 
 
@@ -174,13 +175,17 @@ def wrapped_cells(lines: list[Line], page_width: float) -> list[tuple[Line, list
 def _continues(upper: Line, lower: Line, left: float, right: float) -> bool:
     """``lower`` carries on the sentence of ``upper``: same size, next line, ``upper`` full, ``lower`` at the margin."""
     size = upper.height
+    # full: reaches the page's right margin, or is a long line of an indented block as wide as the next
+    full = upper.box[2] >= right - FULL_LINE * size or (
+        upper.box[2] >= lower.box[2] - 0.5 * size and upper.box[2] - upper.box[0] >= LONG_LINE * (right - left)
+    )
     return (
-        len(upper.runs) == 1
+        full
+        and len(upper.runs) == 1
         and len(lower.runs) == 1
         and abs(lower.height - size) <= PARAGRAPH_SIZE * size
         and 0 < lower.box[1] - upper.box[1] <= PARAGRAPH_PITCH * size
-        and upper.box[2] >= right - FULL_LINE * size
-        and lower.box[0] <= left + size
+        and lower.box[0] <= upper.box[0] + size
     )
 
 
