@@ -130,6 +130,19 @@ def test_time_budget_gives_timeout_not_crash(generated) -> None:
     assert "timeout" in {i.code for i in document.issues}
 
 
+def test_pages_beyond_the_page_limit_are_named(generated) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class TwoPages(Limits):
+        max_pages: int = 2
+
+    data = (generated[0] / "pdf-page3-mark.pdf").read_bytes()
+    document = extract(data, "long.pdf", TwoPages(isolate=False))
+    assert [(i.code, i.pages) for i in document.issues] == [("limit-exceeded", [3])]
+    assert {s.origin.page for s in document.segments if s.origin.page} == {1, 2}
+
+
 def test_metadata_segments_are_named_by_key(generated) -> None:
     document = extract((generated[0] / "pdf-metadata-mark.pdf").read_bytes(), "m.pdf")
     names = {s.origin.name for s in document.segments if s.origin.part is Part.METADATA}
