@@ -10,6 +10,7 @@ from ..errors import ConfigError
 from ..models import Part
 from ..rules import compile_ruleset
 from ..rules.engine import try_text
+from ..rules.schema import Kind
 from ..rules.testing import lint, run_examples
 from . import common
 from .render import ACTION_LABELS, finding_lines
@@ -57,7 +58,8 @@ def list_rules(rule_dirs: tuple[str, ...]) -> None:
     for loaded in ruleset.rules:
         rule = loaded.rule
         changes = f"  [{'；'.join(loaded.changes)}]" if loaded.changes else ""
-        click.echo(f"{rule.id:<10} {rule.category:<16} {rule.action.value:<7} {loaded.pack:<20} {rule.status.value:<12} {rule.title}{changes}")
+        action = "allow" if rule.kind is Kind.ALLOW else rule.action.value
+        click.echo(f"{rule.id:<10} {rule.category:<16} {action:<7} {loaded.pack:<20} {rule.status.value:<12} {rule.title}{changes}")
     for rule_id, pack in ruleset.disabled.items():
         click.echo(f"{rule_id:<10} （已由规则包 {pack} 停用）")
 
@@ -73,7 +75,12 @@ def explain(rule_id: str, rule_dirs: tuple[str, ...]) -> None:
         raise ConfigError(f"没有编号为 {rule_id} 的规则")
     rule = loaded.rule
     click.echo(f"{rule.id} {rule.title}")
-    click.echo(f"  类别 {rule.category}；类型 {rule.kind.value}；处置 {rule.action.value}（{ACTION_LABELS.get(rule.action.value)}）；状态 {rule.status.value}")
+    if rule.kind is Kind.ALLOW:
+        scope = "全文" if rule.scope == "document" else "所覆盖的文字范围"
+        targets = "全部可抑制规则" if "*" in rule.applies_to else "、".join(rule.applies_to)
+        click.echo(f"  类别 {rule.category}；类型 allow（白名单）：在{scope}内抑制 {targets} 的命中；状态 {rule.status.value}")
+    else:
+        click.echo(f"  类别 {rule.category}；类型 {rule.kind.value}；处置 {rule.action.value}（{ACTION_LABELS.get(rule.action.value)}）；状态 {rule.status.value}")
     click.echo(f"  来源 {loaded.pack}（{loaded.file}）")
     click.echo(f"  依据：{rule.rationale}")
     if rule.keywords:
