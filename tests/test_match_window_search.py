@@ -30,7 +30,7 @@ def expected(regex: re.Pattern[str], view: str, lo: int, hi: int | None) -> list
     return spans
 
 
-EXTRA = [r"(?<![0-9A-Z])\d{3,5}(?![0-9])", r"a(?=bc)", r"(?m)^x\s*$", r"(?:ab|c)+", r"《[^》]{0,5}》", r"\b1\d\b", r"x?"]
+EXTRA = [r"(?<![0-9A-Z])\d{3,5}(?![0-9])", r"a(?=bc)", r"(?m)^x\s*$", r"(?m)^\d{1,3}[ x]*$", r"(?m)^(?:1|xx)", r"(?m)^x\n", r"(?:ab|c)+", r"《[^》]{0,5}》", r"\b1\d\b", r"x?"]
 ALPHABET = list("0123456789 ABCabcx\n《》秘密机密★年月日号此件发至仅供内部资料路村,:。（）") + ["绝密", "机密★10年"]
 views = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
 
@@ -44,15 +44,39 @@ def test_reach_is_what_a_match_attempt_can_read_past_its_start(pattern: str, wid
     assert reach(pattern) == width
 
 
-@settings(max_examples=300, deadline=None)
-@given(view=views, data=st.data())
-def test_window_search_equals_finditer(view: str, data: st.DataObject) -> None:
-    regexes = rule_regexes() + [re.compile(p) for p in EXTRA]
-    regex = data.draw(st.sampled_from(regexes), label="regex")
+def assert_same_as_finditer(regex: re.Pattern[str], view: str, data: st.DataObject) -> None:
     lo = data.draw(st.integers(0, len(view)), label="lo")
     hi = data.draw(st.one_of(st.none(), st.integers(lo, len(view))), label="hi")
     found = [m.span() for m in WindowSearch.of(regex).matches(view, lo, hi)]
     assert found == expected(regex, view, lo, hi)
+
+
+@settings(max_examples=300, deadline=None)
+@given(view=views, data=st.data())
+def test_window_search_equals_finditer_for_rule_patterns(view: str, data: st.DataObject) -> None:
+    regex = data.draw(st.sampled_from(rule_regexes()), label="regex")
+    assert_same_as_finditer(regex, view, data)
+
+
+@pytest.mark.parametrize("pattern", EXTRA)
+@settings(max_examples=100, deadline=None)
+@given(view=views, data=st.data())
+def test_window_search_equals_finditer(pattern: str, view: str, data: st.DataObject) -> None:
+    assert_same_as_finditer(re.compile(pattern), view, data)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "view", "lo"),
+    [
+        (r"(?m)^x\n", "x\nx\nyx\nx\n", 0),  # a match that ends on a line start
+        (r"(?m)^x\n", "yx\nx\n", 3),  # a line start at the start of the search
+        (r"(?m)^\d{3}$", "123\nab\n456", 0),
+        (r"(?<![0-9A-Z])\d{3}", "A123 123 9123", 0),
+    ],
+)
+def test_window_search_equals_finditer_on_known_traps(pattern: str, view: str, lo: int) -> None:
+    regex = re.compile(pattern)
+    assert [m.span() for m in WindowSearch.of(regex).matches(view, lo)] == expected(regex, view, lo, None)
 
 
 def test_lookbehind_pattern_jumps_only_between_possible_starts() -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -99,6 +99,7 @@ def _alternatives(branches: Any) -> Width | None:
 _CATEGORIES = {sre.CATEGORY_WORD: (r"\w", 10**6), sre.CATEGORY_SPACE: (r"\s", 10**6)}
 #: a class this small (in characters) is rare enough in Chinese text to jump through a whole view
 RARE = 64
+_LINE_START = "(?m)^"
 _ANY = re.compile(".", re.DOTALL)
 
 #: (class pieces with how many characters each stands for, whether the part can match without consuming)
@@ -120,9 +121,23 @@ class WindowSearch:
     #: the pieces of ``starts`` when it is a class of first characters (for ``SharedScan``)
     first_class: str = ""
     guard: str = ""
+    #: for a pattern opening with ``(?m)^``: the pattern with ``\n`` in place of ``^``, which the regex
+    #: engine can skip ahead for (a line start is not something it can look for quickly)
+    lines: re.Pattern[str] | None = None
 
     @classmethod
     def of(cls, regex: re.Pattern[str]) -> WindowSearch:
+        search = cls._of(regex)
+        if search.starts is not None and regex.pattern.startswith(_LINE_START):
+            try:
+                lines = re.compile("\n" + regex.pattern[len(_LINE_START) :], regex.flags)
+            except re.error:
+                return search
+            return replace(search, lines=lines)
+        return search
+
+    @classmethod
+    def _of(cls, regex: re.Pattern[str]) -> WindowSearch:
         try:
             parsed = sre_parse.parse(regex.pattern, regex.flags)
             first = _first_sequence(parsed) if parsed.getwidth()[0] > 0 else None
@@ -141,6 +156,8 @@ class WindowSearch:
     def matches(self, view: str, lo: int = 0, hi: int | None = None) -> Iterator[re.Match[str]]:
         """``regex.finditer(view, lo)``, stopped before the first match that starts at or after ``hi``."""
         if hi is None:
+            if self.lines is not None:
+                return _line_jump(self.regex, self.lines, view, lo, len(view))
             if self.selective and self.starts is not None:
                 return _jump(self.regex, self.starts, view, lo, len(view))
             return self.regex.finditer(view, lo)
@@ -206,6 +223,27 @@ def _jump(regex: re.Pattern[str], starts: re.Pattern[str], view: str, lo: int, h
         match = regex.match(view, start.start())
         if match is None:
             position = start.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
+def _line_jump(regex: re.Pattern[str], lines: re.Pattern[str], view: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """``finditer`` for a ``(?m)^`` pattern: ``lines`` matches at the newline before each match."""
+    position = lo
+    if lo == 0 < hi:  # the start of the view is a line start with no newline before it
+        match = regex.match(view, 0)
+        if match is not None:
+            yield match
+        position = match.end() if match is not None else 1
+    # a line start at ``position`` has its newline at ``position - 1``
+    while (newline := lines.search(view, max(position - 1, 0))) is not None:
+        at = newline.start() + 1
+        if at >= hi:
+            return
+        match = regex.match(view, at)
+        if match is None:
+            position = at + 1
         else:
             yield match
             position = match.end()
