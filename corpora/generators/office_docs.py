@@ -63,6 +63,7 @@ def _docx_cases() -> dict[str, tuple[Build, str, list[str]]]:
         "header": (lambda m: docx(_body(), header=_text(m)), "header", ["SS-001"]),
         "first-page-header": (lambda m: docx(_body(), header=NEUTRAL, first_header=_text(m)), "header", ["SS-001"]),
         "footer": (lambda m: docx(_body(), footer=_text(m)), "footer", ["SS-001"]),
+        "even-page-footer": (lambda m: docx(_body(), footer=NEUTRAL, even_footer=_text(m)), "footer", ["SS-001"]),
         "textbox": (lambda m: docx(_body(text_box(_text(m)))), "textbox", ["SS-001"]),
         "footnote": (lambda m: docx(_body(), footnote=_text(m)), "footnote", ["SS-001"]),
         "endnote": (lambda m: docx(_body(), endnote=_text(m)), "endnote", ["SS-001"]),
@@ -223,7 +224,9 @@ def _bomb() -> bytes:
 
 
 def generate(out_dir: Path) -> list[dict[str, object]]:
-    entries = _pairs(out_dir, "docx", "docx", _docx_cases())
+    entries = _pairs(out_dir, "docx", "docx", _docx_cases(), names={
+        "header": "第1节页眉", "first-page-header": "第1节首页页眉", "footer": "第1节页脚",
+        "even-page-footer": "第1节偶数页页脚", "custom-property": "密级"})
     sheets = {case: ((lambda m, c=case: _workbook(m, c)), part, ["SS-001"])
               for case, part in (("hidden", "table"), ("veryHidden", "table"), ("comment", "comment"),
                                  ("sheet-name", "sheet-name"), ("print-header", "header"))}

@@ -73,6 +73,7 @@ def run(text: str, props: str = "") -> str:
 
 
 def docx(body: str, *, header: str | None = None, footer: str | None = None, first_header: str | None = None,
+         even_footer: str | None = None,
          footnote: str | None = None, endnote: str | None = None, comment: str | None = None,
          title: str = "通知", custom: dict[str, str] | None = None, image: bool = False,
          embedded: dict[str, bytes] | None = None) -> bytes:
@@ -92,6 +93,10 @@ def docx(body: str, *, header: str | None = None, footer: str | None = None, fir
         rels.append(("rIdF1", "footer", "footer1.xml"))
         parts.append(("word/footer1.xml", "footer", f"<w:ftr {NS}>{p(footer)}</w:ftr>"))
         refs += '<w:footerReference w:type="default" r:id="rIdF1"/>'
+    if even_footer is not None:
+        rels.append(("rIdF2", "footer", "footer2.xml"))
+        parts.append(("word/footer2.xml", "footer", f"<w:ftr {NS}>{p(even_footer)}</w:ftr>"))
+        refs += '<w:footerReference w:type="even" r:id="rIdF2"/>'
     for key, tag, text in (("footnotes", "footnote", footnote), ("endnotes", "endnote", endnote)):
         if text is not None:
             rels.append((f"rId{key}", key, f"{key}.xml"))
