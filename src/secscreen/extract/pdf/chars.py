@@ -84,22 +84,21 @@ class PageContent:
         """Classify every character once all paint (covers drawn later included) is known."""
         plain: dict[int, bool] = {}  # per style: nothing can hide its characters but size
         chars: list[Char] = []
+        last_cover = max((p.z for p in self.covers), default=-1)
         for text, box, style in self._drawn:
             key = id(style)
             if key not in plain:
-                plain[key] = _plain(style, self)
+                plain[key] = _plain(style, last_cover)
             hidden = ("tiny" if box[3] - box[1] < TINY_HEIGHT else None) if plain[key] else why_hidden(style, box, self)
             chars.append(Char(text, box, hidden))
         self.chars, self._drawn = chars, []
         return self
 
 
-def _plain(style: Style, page: PageContent) -> bool:
-    return (
-        style.mode not in INVISIBLE_MODES
-        and style.rgba[3] != 0
-        and min(style.rgba[:3]) < WHITE
-        and not any(p.z > style.z for p in page.covers)
+def _plain(style: Style, last_cover: int) -> bool:
+    """Drawn visibly, not white, and no opaque box is painted after it: only its size can hide it."""
+    return style.mode not in INVISIBLE_MODES and style.rgba[3] != 0 and min(style.rgba[:3]) < WHITE and (
+        last_cover < style.z
     )
 
 
