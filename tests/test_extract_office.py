@@ -414,3 +414,10 @@ def test_ofd_annotations_templates_and_attachments_are_read() -> None:
     document = read(data, "a.ofd")
     assert parts(document, MARK) == [Part.ANNOTATION]
     assert [s.origin.path for s in document.segments if s.text == "内部资料"] == ["a.ofd!附件.txt"]
+
+
+def test_alternate_content_around_runs_is_read_once() -> None:
+    alternate = (f'<mc:AlternateContent><mc:Choice Requires="w14">{run(MARK)}</mc:Choice>'
+                 f'<mc:Fallback>{run(MARK)}</mc:Fallback></mc:AlternateContent>')
+    document = read(docx(p(runs=alternate)))
+    assert [s.text for s in document.segments if s.origin.part is Part.BODY] == [MARK]

@@ -41,10 +41,11 @@ _TINY_HALF_POINTS = 3
 _TIME_CHECK_PARAGRAPHS = 500
 _SKIP_IN_RUN = frozenset(("rPr", "drawing", "pict", "object", "AlternateContent", "footnoteReference",
                           "endnoteReference", "commentReference", "fldChar", "lastRenderedPageBreak"))
+#: ``Fallback`` is the older copy of an ``mc:AlternateContent`` choice: reading both would double the text
 _SKIP_BLOCK = frozenset(("sectPr", "tblPr", "tblGrid", "trPr", "tcPr", "sdtPr", "sdtEndPr", "pPr", "bookmarkStart",
-                         "bookmarkEnd", "proofErr", "permStart", "permEnd"))
+                         "bookmarkEnd", "proofErr", "permStart", "permEnd", "Fallback"))
 _SKIP_IN_PARAGRAPH = frozenset(("pPr", "bookmarkStart", "bookmarkEnd", "proofErr", "commentRangeStart",
-                                "commentRangeEnd", "permStart", "permEnd"))
+                                "commentRangeEnd", "permStart", "permEnd", "Fallback"))
 
 
 @cache
