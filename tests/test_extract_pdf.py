@@ -228,6 +228,11 @@ def test_pdfium_and_pdfminer_readers_agree_on_embedded_fonts() -> None:
     canvas = Canvas(buffer, invariant=1)
     canvas.setFont("DejaVu", 12)
     canvas.drawString(72, 700, "visible ★ text")
+    canvas.saveState()
+    canvas.translate(500, 300)
+    canvas.rotate(90)
+    canvas.drawString(0, 0, "turned ★ text")
+    canvas.restoreState()
     canvas.setFillColorRGB(1, 1, 1)
     canvas.drawString(72, 650, "white")
     canvas.setFillColorRGB(0, 0, 0)
@@ -251,11 +256,12 @@ def test_pdfium_and_pdfminer_readers_agree_on_embedded_fonts() -> None:
     slow = MinerDocument(data).read(1)
     assert slow is not None
 
-    def summary(chars: list[Char]) -> list[tuple[str | None, str]]:
-        return [(line.chars[0].hidden, line.text) for line in build_lines(chars)]
+    def summary(chars: list[Char]) -> list[tuple[str, str | None]]:
+        return [(s.text, s.origin.part.value) for s in page_segments(chars, 1, 612, 792, None)]
 
     assert summary(fast.chars) == summary(slow.chars) == [
-        (None, "visible ★ text"), ("white", "white"), ("covered", "covered"), ("invisible", "invisible")
+        ("visible ★ text", "body"), ("white", "hidden"), ("covered", "hidden"), ("invisible", "hidden"),
+        ("turned ★ text", "body"),
     ]
     textpage.close()
     page.close()

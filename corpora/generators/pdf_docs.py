@@ -162,6 +162,17 @@ def _wrapped_line(canvas: Canvas, marked: bool) -> None:
     canvas.drawString(LEFT, HEIGHT - 316, second)
 
 
+def _rotated(canvas: Canvas, marked: bool) -> None:
+    """A landscape page printed onto portrait paper: all text drawn turned by 90 degrees."""
+    canvas.saveState()
+    canvas.translate(WIDTH, 0)
+    canvas.rotate(90)
+    canvas.setFont(FONT, 14)
+    canvas.drawString(LEFT, WIDTH - 60, MARK if marked else "公开")
+    _body(canvas, top=WIDTH - 120)
+    canvas.restoreState()
+
+
 def _table(canvas: Canvas, marked: bool) -> None:
     """A narrow table cell wraps the mark over three lines: 机密 / ★10 / 年."""
     _body(canvas)
@@ -281,6 +292,7 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "ocr-layer": (_ocr_layer, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "wrapped-line": (_wrapped_line, {"part": "body", "page": 1, "rules": ["SS-001"]}),
+    "rotated": (_rotated, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "table-cell": (_table, {"part": "table", "page": 1, "rules": ["SS-001"]}),
     "embedded": (_embedded, {"part": "body", "path": f"pdf-embedded-mark.pdf!{ATTACHMENT}", "rules": ["SS-001"]}),
     "attachment-annotation": (

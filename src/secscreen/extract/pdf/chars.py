@@ -7,6 +7,7 @@ over a picture (then it is a scan's OCR layer, read as visible text), too small 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 #: render modes that paint nothing: 3 = invisible (OCR layers, hidden text), 7 = clip only
@@ -28,6 +29,7 @@ class Char:
     text: str
     box: Box
     hidden: str | None = None  # why the character cannot be seen: invisible, white, tiny, covered
+    quadrant: int = 0  # writing direction turned by quadrant x 90 degrees counter-clockwise
 
     @property
     def height(self) -> float:
@@ -52,6 +54,7 @@ class Style:
     z: int
     mode: int
     rgba: tuple[int, int, int, int]
+    quadrant: int = 0
 
 
 @dataclass
@@ -90,7 +93,7 @@ class PageContent:
             if key not in plain:
                 plain[key] = _plain(style, last_cover)
             hidden = ("tiny" if box[3] - box[1] < TINY_HEIGHT else None) if plain[key] else why_hidden(style, box, self)
-            chars.append(Char(text, box, hidden))
+            chars.append(Char(text, box, hidden, style.quadrant))
         self.chars, self._drawn = chars, []
         return self
 
@@ -100,6 +103,11 @@ def _plain(style: Style, last_cover: int) -> bool:
     return style.mode not in INVISIBLE_MODES and style.rgba[3] != 0 and min(style.rgba[:3]) < WHITE and (
         last_cover < style.z
     )
+
+
+def quadrant(angle: float) -> int:
+    """0-3: the writing direction (radians, counter-clockwise) rounded to a multiple of 90 degrees."""
+    return round(math.degrees(angle) / 90) % 4 if math.isfinite(angle) else 0
 
 
 def is_space(code: int) -> bool:

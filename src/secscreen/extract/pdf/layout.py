@@ -219,26 +219,44 @@ def _round(box: Box) -> Box:
     return (round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
 
 
+def _to_frame(box: Box, turn: int) -> Box:
+    """A page box in the frame where text of direction ``turn`` reads left to right, lines downwards."""
+    x0, t0, x1, t1 = box
+    return ((x0, t0, x1, t1), (-t1, x0, -t0, x1), (-x1, -t1, -x0, -t0), (t0, -x1, t1, -x0))[turn]
+
+
+def _from_frame(box: Box, turn: int) -> Box:
+    a0, b0, a1, b1 = box
+    return ((a0, b0, a1, b1), (b0, -a1, b1, -a0), (-a1, -b1, -a0, -b0), (-b1, a0, -b0, a1))[turn]
+
+
 def page_segments(chars: list[Char], page: int, width: float, height: float, path: str | None) -> list[Segment]:
     """One segment per paragraph (``body`` or ``hidden``; wrapped lines rejoined), plus one ``table``
-    segment per wrapped cell (its lines joined with ``\\n``)."""
-    lines = build_lines(chars)
+    segment per wrapped cell (its lines joined with ``\\n``). Text turned by 90, 180 or 270 degrees
+    (landscape pages printed onto portrait paper, vertical headers) is read in its own direction."""
+    segments: list[Segment] = []
+    numbered = 0
+    for turn in sorted({c.quadrant for c in chars}):
+        turned = [c for c in chars if c.quadrant == turn]
+        if turn:
+            turned = [Char(c.text, _to_frame(c.box, turn), c.hidden, turn) for c in turned]
+        lines = build_lines(turned)
+        for line in lines:
+            line.number += numbered
+        numbered += len(lines)
+        frame_width = width if turn % 2 == 0 else height
 
-    def origin(part: Part, line: int, box: Box) -> Origin:
-        return Origin(part=part, page=page, line=line, bbox=_round(box), page_width=round(width, 1),
-                      page_height=round(height, 1), path=path)
+        def origin(part: Part, line: int, box: Box, turn: int = turn) -> Origin:
+            return Origin(part=part, page=page, line=line, bbox=_round(_from_frame(box, turn)),
+                          page_width=round(width, 1), page_height=round(height, 1), path=path)
 
-    segments = [
-        Segment(
-            text=_join([line.text for line in group]),
-            origin=origin(Part.HIDDEN if group[0].hidden else Part.BODY, group[0].number,
-                          _union([line.box for line in group])),
-        )
-        for group in paragraphs(lines)
-    ]
-    for first, chain in wrapped_cells(lines, width):
-        text = "\n".join(run.text(first.height) for run in chain)
-        segments.append(Segment(text=text, origin=origin(Part.TABLE, first.number, _union([r.box for r in chain]))))
+        for group in paragraphs(lines):
+            part = Part.HIDDEN if group[0].hidden else Part.BODY
+            box = _union([line.box for line in group])
+            segments.append(Segment(text=_join([line.text for line in group]), origin=origin(part, group[0].number, box)))
+        for first, chain in wrapped_cells(lines, frame_width):
+            text = "\n".join(run.text(first.height) for run in chain)
+            segments.append(Segment(text=text, origin=origin(Part.TABLE, first.number, _union([r.box for r in chain]))))
     # a wrapped cell follows the line it starts on, so line-count zones (header, footer) stay in page order
     segments.sort(key=lambda s: (s.origin.line or 0, s.origin.part is Part.TABLE))
     return segments

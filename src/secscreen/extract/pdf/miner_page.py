@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from .chars import Box, PageContent, Style, is_space
+from .chars import Box, PageContent, Style, is_space, quadrant
 
 #: pdfminer logs every oddity of a damaged file at WARNING; they would reach the CLI's stderr
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -101,7 +102,9 @@ def _content(layout: LTPage, modes: dict[int, int]) -> PageContent:
             if not text or all(is_space(ord(c)) for c in text):
                 continue
             r, g, b = _rgb(item.graphicstate.ncolor) or (0, 0, 0)
-            content.add_char(text, to_box(item), Style(z, modes.get(id(item), 0), (r, g, b, 255)))
+            a, b_, *_ = item.matrix
+            turn = quadrant(math.atan2(b_, a))
+            content.add_char(text, to_box(item), Style(z, modes.get(id(item), 0), (r, g, b, 255), turn))
         elif isinstance(item, LTImage):
             content.add_image(z, to_box(item))
         elif isinstance(item, LTCurve) and item.fill:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
-from .chars import Box, PageContent, Style, is_space
+from .chars import Box, PageContent, Style, is_space, quadrant
 
 ToBox = Callable[[float, float, float, float], Box]
 MAX_FORM_DEPTH = 12
@@ -100,7 +100,9 @@ class PdfiumPage:
             if style is None:
                 handle = ctypes.cast(key, pdfium_c.FPDF_PAGEOBJECT)
                 mode = pdfium_c.FPDFTextObj_GetTextRenderMode(handle)
-                style = styles[key] = Style(self.order.get(key, 0), mode, _fill(handle))
+                angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)  # clockwise; -1 when pdfium cannot tell
+                turn = quadrant(-angle) if angle >= 0 else 0
+                style = styles[key] = Style(self.order.get(key, 0), mode, _fill(handle), turn)
             add(text, to_box(rect.left, rect.top, rect.right, rect.bottom), style)
         return self.content.finish()
 
