@@ -12,11 +12,13 @@ TXT document would be. Rows, medians of ``--runs`` interleaved runs:
 - match only: ``Matcher.match()`` on text normalized beforehand
 - no normalization: ``Matcher.match()`` on the raw text presented as its own folded and compact view
 - rules stage: ``rules.evaluate()`` on the document (normalize + match + conditions + allow-lists), and
-  the same with normalization replaced by the identity (what screening would cost without it)
+  the same with normalization replaced by the identity
+- screening: ``pipeline.analyse()`` on each law file's bytes as a TXT document (extraction with
+  charset detection, rules stage, verdict; no audit record), with and without normalization
 
 Targets: match stage (automaton + boundary checks + patterns) ≥ 0.5 × bare AC throughput on clean
-text (issue 2; printed with and without normalization); rules stage with normalization ≤ 2× the rules
-stage without it on clean text (issue 5).
+text (issue 2; printed with and without normalization); screening with normalization ≤ 2× screening
+without it on clean text (issue 5; the match and rules stage ratios are printed too).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from unittest import mock
 from secscreen.match.automaton import bare_counter
 from secscreen.models import Document, Origin, Segment
 from secscreen.normalize import Normalized, OffsetMap, normalize
+from secscreen.pipeline import analyse
 from secscreen.rules import compile_ruleset, evaluate, load_ruleset
 from secscreen.rules.compiled import CompiledRuleSet
 
@@ -86,9 +89,15 @@ def measures(texts: list[str], compiled: CompiledRuleSet) -> dict[str, Callable[
     raw = [raw_view(t) for t in texts]
     docs = documents(texts)
 
+    files = [t.encode() for t in texts]
+
     def rules_without_normalization() -> object:
         with mock.patch("secscreen.rules.engine.normalize", raw_view):
             return [evaluate(d, compiled) for d in docs]
+
+    def screening_without_normalization() -> object:
+        with mock.patch("secscreen.rules.engine.normalize", raw_view):
+            return [analyse(data, "law.txt", compiled) for data in files]
 
     return {
         "bare AC iter()": lambda: [bare(t) for t in texts],
@@ -98,6 +107,8 @@ def measures(texts: list[str], compiled: CompiledRuleSet) -> dict[str, Callable[
         "normalize only": lambda: [normalize(t) for t in texts],
         "rules stage (evaluate)": lambda: [evaluate(d, compiled) for d in docs],
         "rules stage, no normalization": rules_without_normalization,
+        "screening (analyse, TXT bytes)": lambda: [analyse(data, "law.txt", compiled) for data in files],
+        "screening, no normalization": screening_without_normalization,
     }
 
 
@@ -120,13 +131,19 @@ def report(label: str, megabytes: float, samples: dict[str, list[float]]) -> Non
     for name, value in seconds.items():
         both = f"{value:.3f} ({min(samples[name]):.3f})"
         print(f"| {name:34} | {both:>16} | {megabytes / value:8.2f} | {bare / value:10.2f} |")
-    print(f"(a) match stage (automaton + boundary checks + patterns) / bare AC: "
-          f"{bare / seconds['match only (pre-normalized)']:.2f} (target ≥ 0.5)")
-    print(f"    the same with normalization included: {bare / seconds['match stage (normalize + match)']:.2f}")
-    cost = seconds["rules stage (evaluate)"] / seconds["rules stage, no normalization"]
-    print(f"(b) rules stage time with / without normalization: {cost:.2f}× (target ≤ 2)")
-    match_cost = seconds["match stage (normalize + match)"] / seconds["match, no normalization"]
-    print(f"    match stage time with / without normalization: {match_cost:.2f}×")
+    best = {name: min(values) for name, values in samples.items()}
+
+    def ratio(numerator: str, denominator: str) -> str:
+        """Median-based ratio, then the ratio of the best runs (steadier on a loaded machine)."""
+        return f"{seconds[numerator] / seconds[denominator]:.2f} (best runs {best[numerator] / best[denominator]:.2f})"
+
+    print(f"(a) match stage (automaton + boundary checks + patterns) / bare AC throughput: "
+          f"{ratio('bare AC iter()', 'match only (pre-normalized)')}, target ≥ 0.5")
+    print(f"    the same with normalization included: {ratio('bare AC iter()', 'match stage (normalize + match)')}")
+    print(f"(b) screening time with / without normalization: "
+          f"{ratio('screening (analyse, TXT bytes)', 'screening, no normalization')}, target ≤ 2")
+    print(f"    rules stage: {ratio('rules stage (evaluate)', 'rules stage, no normalization')}")
+    print(f"    match stage: {ratio('match stage (normalize + match)', 'match, no normalization')}")
 
 
 def main() -> None:

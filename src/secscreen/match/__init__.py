@@ -5,6 +5,11 @@ keyword candidates are checked for skipped characters (``max_gap``) and word bou
 a small window only); pattern regexes run only in a window around their anchors (or over the whole
 view when a rule has no anchors) and then through their validators. Dropped candidates are kept
 with the reason, so ``secscreen rules try`` can show why something did not count.
+
+Speed (``benchmarks/bench_match.py``): a keyword match is mapped back and boundary-checked once for
+all the rules that want it; window searches stop at the pattern's reach and whole-view searches jump
+between possible start positions (``regexes.py``). Each shortcut finds exactly what the plain search
+would; ``tests/test_match_window_search.py`` checks that.
 """
 
 from __future__ import annotations

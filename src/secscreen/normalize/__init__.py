@@ -4,10 +4,11 @@
   -> 〔〕, ASCII upper-cased (``fold.py``). Used for word-boundary checks, context words and the
   personal-data patterns, where spaces between numbers matter.
 - ``compact``: the folded view without whitespace and noise characters (``机 密``, ``机-密``, ``机.密``).
-  Keywords and marker patterns match here; the matcher then bounds how many original characters a
-  match may skip (``SkipLimit``), so this never deletes spaces from the document as a whole.
+  Keywords and marker patterns match here; the matcher then bounds how many characters a match may
+  skip (the rule's ``max_gap``), so this never deletes spaces from the document as a whole.
 
-Every position in either view maps back to the exact original characters (``OffsetMap``).
+Every position in either view maps back to the exact original characters (``OffsetMap`` for the
+fold, ``DeletionMap`` for the compact view; property-tested in ``tests/test_normalize_properties.py``).
 """
 
 from __future__ import annotations

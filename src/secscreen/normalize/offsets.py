@@ -1,8 +1,15 @@
-"""An exact map from positions in a derived text back to positions in the text it came from.
+"""Exact maps from positions in a derived text back to positions in the text it came from.
 
-A derived text is built from the source by replacing single characters with strings of any length
-(including the empty string). The map stores one piece per edit and one per unchanged run, so it
-costs memory only where the text changed.
+``OffsetMap``: the derived text replaces single characters of the source with strings of any length
+(including the empty string), as folding does. It stores one piece per edit and one per unchanged
+run, so it costs memory only where the text changed.
+
+``DeletionMap``: the derived text only deletes runs of source characters, as the compact view does;
+one entry per run.
+
+Both map a derived span to the tightest source span that produced it: ``start`` is where the first
+derived character came from, ``end`` is just after where the last one came from, so a span that
+starts or ends next to a deleted character never includes it.
 """
 
 from __future__ import annotations
