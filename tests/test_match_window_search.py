@@ -30,7 +30,7 @@ def expected(regex: re.Pattern[str], view: str, lo: int, hi: int | None) -> list
     return spans
 
 
-EXTRA = [r"(?<![0-9A-Z])\d{3,5}(?![0-9])", r"a(?=bc)", r"(?m)^x\s*$", r"(?m)^\d{1,3}[ x]*$", r"(?m)^(?:1|xx)", r"(?m)^x\n", r"(?:ab|c)+", r"《[^》]{0,5}》", r"\b1\d\b", r"x?"]
+EXTRA = [r"(?<![0-9A-Z])\d{3,5}(?![0-9])", r"a(?=bc)", r"(?m)^x\s*$", r"(?m)^\d{1,3}[ x]*$", r"(?m)^(?:1|xx)", r"(?m)^x\n", r"(?m)^x|1", r"(?:ab|c)+", r"《[^》]{0,5}》", r"\b1\d\b", r"x?"]
 ALPHABET = list("0123456789 ABCabcx\n《》秘密机密★年月日号此件发至仅供内部资料路村,:。（）") + ["绝密", "机密★10年"]
 views = st.lists(st.sampled_from(ALPHABET), max_size=60).map("".join)
 
@@ -71,6 +71,7 @@ def test_window_search_equals_finditer(pattern: str, view: str, data: st.DataObj
         (r"(?m)^x\n", "x\nx\nyx\nx\n", 0),  # a match that ends on a line start
         (r"(?m)^x\n", "yx\nx\n", 3),  # a line start at the start of the search
         (r"(?m)^\d{3}$", "123\nab\n456", 0),
+        (r"(?m)^x|1", "a1\nx1", 0),  # ^ opens one branch only
         (r"(?<![0-9A-Z])\d{3}", "A123 123 9123", 0),
     ],
 )

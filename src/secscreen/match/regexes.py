@@ -129,11 +129,8 @@ class WindowSearch:
     def of(cls, regex: re.Pattern[str]) -> WindowSearch:
         search = cls._of(regex)
         if search.starts is not None and regex.pattern.startswith(_LINE_START):
-            try:
-                lines = re.compile("\n" + regex.pattern[len(_LINE_START) :], regex.flags)
-            except re.error:
-                return search
-            return replace(search, lines=lines)
+            lines = _line_scanner(regex)
+            return replace(search, lines=lines) if lines is not None else search
         return search
 
     @classmethod
@@ -226,6 +223,19 @@ def _jump(regex: re.Pattern[str], starts: re.Pattern[str], view: str, lo: int, h
         else:
             yield match
             position = match.end()
+
+
+def _line_scanner(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``(?m)^X`` -> ``\\nX``, only when ``^`` opens the whole pattern (not one branch of ``^a|b``)."""
+    source = "\n" + regex.pattern[len(_LINE_START) :]
+    try:
+        whole, lines = sre_parse.parse(regex.pattern, regex.flags), sre_parse.parse(source, regex.flags)
+    except (sre.error, RecursionError, TypeError, ValueError, OverflowError):
+        return None
+    opens_with_line_start = len(whole) > 1 and whole[0] == (sre.AT, sre.AT_BEGINNING)
+    if not opens_with_line_start or not len(lines) or lines[0] != (sre.LITERAL, ord("\n")):
+        return None
+    return re.compile(source, regex.flags)
 
 
 def _line_jump(regex: re.Pattern[str], lines: re.Pattern[str], view: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
