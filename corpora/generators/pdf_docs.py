@@ -134,6 +134,11 @@ def _tiny(canvas: Canvas, marked: bool) -> None:
     canvas.drawString(LEFT, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
 
 
+def _off_page(canvas: Canvas, marked: bool) -> None:
+    _body(canvas)
+    canvas.drawString(-400, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
+
+
 def _redacted(canvas: Canvas, marked: bool) -> None:
     _body(canvas)
     canvas.drawString(LEFT, HEIGHT - 400, f"备注：{MARK}" if marked else "备注：可以公开")
@@ -288,6 +293,7 @@ MARKED: dict[str, tuple[Draw, dict[str, object]]] = {
     "invisible": (_invisible, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "white": (_white, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "tiny": (_tiny, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
+    "off-page": (_off_page, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "redacted": (_redacted, {"part": "hidden", "page": 1, "rules": ["SS-001"]}),
     "ocr-layer": (_ocr_layer, {"part": "body", "page": 1, "rules": ["SS-001"]}),
     "star-first": (_star_first, {"part": "body", "page": 1, "rules": ["SS-001"]}),

@@ -161,7 +161,7 @@ def _read_page(pdf: pdfium.PdfDocument, number: int, ctx: ExtractContext, path: 
         def to_box(x0: float, y0: float, x1: float, y1: float) -> Box:
             return (x0 - left, top - y0, x1 - left, top - y1)
 
-        content = _page_content(page, number, to_box, miner)
+        content = _page_content(page, number, to_box, miner).off_page(width, height)
         page_doc = Document(media_type=sniff.PDF)
         page_doc.segments = page_segments(content.chars, number, width, height, path)
         visible = sum(1 for c in content.chars if c.hidden is None)

@@ -2,7 +2,7 @@
 
 A character is hidden when it is drawn invisible (render mode 3 or 7, or fully transparent) and not
 over a picture (then it is a scan's OCR layer, read as visible text), too small to read, white on a page with nothing dark under it, or covered by an opaque box painted
-*after* it (a fake redaction). Paint order (z) tells a cover from cell shading painted *before* it.
+*after* it (a fake redaction), or off the visible page. Paint order (z) tells a cover from cell shading painted *before* it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom in top-down page 
 class Char:
     text: str
     box: Box
-    hidden: str | None = None  # why the character cannot be seen: invisible, white, tiny, covered
+    hidden: str | None = None  # why it cannot be seen: invisible, white, tiny, covered, off-page
     quadrant: int = 0  # writing direction turned by quadrant x 90 degrees counter-clockwise
 
     @property
@@ -82,6 +82,16 @@ class PageContent:
 
     def add_char(self, text: str, box: Box, style: Style) -> None:
         self._drawn.append((text, box, style))
+
+    def off_page(self, width: float, height: float) -> PageContent:
+        """Characters wholly outside the visible page are hidden too (text parked off the page)."""
+        self.chars = [
+            Char(c.text, c.box, "off-page", c.quadrant)
+            if c.hidden is None and (c.box[2] < 0 or c.box[0] > width or c.box[3] < 0 or c.box[1] > height)
+            else c
+            for c in self.chars
+        ]
+        return self
 
     def finish(self) -> PageContent:
         """Classify every character once all paint (covers drawn later included) is known."""
