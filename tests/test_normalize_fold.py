@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from secscreen.normalize import NOISE_CHARS, STAR, fold_keyword, normalize
+from secscreen.normalize.fold import tables
 
 
 @pytest.mark.parametrize(
@@ -56,3 +59,16 @@ def test_removed_invisible_characters_are_recorded_at_their_original_positions()
 
 def test_keywords_fold_like_text() -> None:
     assert fold_keyword("機 密") == "机密"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.one_of(
+    st.characters(exclude_categories=("Cs",)),
+    st.sampled_from(["𝟏", "\U000e0101", "\U0002f800", "薴", "⑩", "¼", "\u200b", "機", "\uf0ab", "，"]),
+), max_size=40))
+def test_fast_fold_equals_the_per_character_table(text: str) -> None:
+    fold_tables = tables()
+    folded, edits = fold_tables.fold(text)
+    assert folded == text.translate(fold_tables.table)
+    assert edits == [(i, len(fold_tables.table[ord(c)])) for i, c in enumerate(text)
+                     if len(fold_tables.table.get(ord(c), c)) != 1]
