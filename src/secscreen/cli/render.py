@@ -28,9 +28,14 @@ def where(location: Location) -> str:
     return " ".join(parts)
 
 
+def one_line(text: str) -> str:
+    """Matched text on one line: a wrapped table cell's line breaks shown as ⏎."""
+    return text.replace("\r", "").replace("\n", "⏎")
+
+
 def finding_lines(finding: Finding) -> list[str]:
     lines = [
-        f"  [{ACTION_LABELS[finding.action.value]}] {finding.rule_id} {finding.title}：“{finding.matched}”  （{where(finding.location)}）",
+        f"  [{ACTION_LABELS[finding.action.value]}] {finding.rule_id} {finding.title}：“{one_line(finding.matched)}”  （{where(finding.location)}）",
         f"      上下文：{finding.snippet}",
     ]
     if finding.why:
