@@ -95,3 +95,12 @@ def test_meta_title_is_screened(tmp_path: Path) -> None:
     code, [result] = scan_json(write(tmp_path, "n.txt", "正文\n"), extra=("--meta", "title=机密★5年 工作要点"))
     assert result["verdict"] == "block"
     assert result["findings"][0]["location"]["part"] == "metadata"
+
+
+@pytest.mark.parametrize(
+    "mark", ["机密★2030年1月1日", "秘密★2030年6月30日前", "绝密★2031-12-31", "机密★10年", "秘密★会议开始前"]
+)
+def test_whole_period_is_reported_in_matched(tmp_path: Path, mark: str) -> None:
+    _, [result] = scan_json(write(tmp_path, "n.txt", f"标题\n{mark}\n正文。\n"))
+    assert result["verdict"] == "block"
+    assert mark in [f["matched"] for f in result["findings"]]
