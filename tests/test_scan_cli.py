@@ -104,3 +104,20 @@ def test_whole_period_is_reported_in_matched(tmp_path: Path, mark: str) -> None:
     _, [result] = scan_json(write(tmp_path, "n.txt", f"标题\n{mark}\n正文。\n"))
     assert result["verdict"] == "block"
     assert mark in [f["matched"] for f in result["findings"]]
+
+
+def test_file_over_the_size_limit_is_recorded_as_review_without_reading_it(tmp_path: Path, home: Path) -> None:
+    from secscreen.audit import open_store
+    from secscreen.cli.scan import _screen_file
+    from secscreen.extract.base import Limits
+    from secscreen.rules import compile_ruleset, load_ruleset
+    from secscreen.settings import Settings
+
+    big = write(tmp_path, "big.txt", "机密★10年\n" * 100)
+    store = open_store(home / "audit.sqlite3")
+    settings = Settings(home=home, limits=Limits(max_bytes=64))
+    result = _screen_file(big, compile_ruleset(load_ruleset()), store, "tester", {}, settings)
+    assert result.verdict.value == "review"
+    assert [i.code for i in result.issues] == ["limit-exceeded"]
+    record = store.get(result.audit_id or "")
+    assert record is not None and record.body["issues"][0]["code"] == "limit-exceeded"

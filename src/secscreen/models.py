@@ -148,12 +148,8 @@ class RulesetInfo(BaseModel):
     rules: int = 0
 
 
-class IssueOut(BaseModel):
-    code: str
-    message: str
-    action: Action = Action.REVIEW
-    path: str | None = None
-    pages: list[int] = Field(default_factory=list)
+#: the issue as it appears in a result (the same record the extractor gave)
+IssueOut = ExtractionIssue
 
 
 class ScanResult(BaseModel):

@@ -15,7 +15,7 @@ from .audit import AuditStore, screening_body
 from .extract import issues
 from .extract.base import Limits
 from .extract.isolate import extract_guarded
-from .models import Document, IssueOut, Origin, Part, RulesetInfo, ScanResult, Segment
+from .models import Document, ExtractionIssue, Origin, Part, RulesetInfo, ScanResult, Segment
 from .rules import CompiledRuleSet, evaluate
 from .verdict import decide
 
@@ -34,12 +34,20 @@ def meta_segments(meta: dict[str, str]) -> list[Segment]:
 
 
 def analyse(data: bytes, name: str, compiled: CompiledRuleSet, *, meta: dict[str, str] | None = None,
-            limits: Limits | None = None, media_type: str | None = None) -> ScanResult:
-    """Everything but the audit record: the result a screening would give."""
+            limits: Limits | None = None, media_type: str | None = None,
+            unread: ExtractionIssue | None = None) -> ScanResult:
+    """Everything but the audit record: the result a screening would give.
+
+    ``unread`` says why the caller could not even read the bytes (a file it may not open, one over the
+    size limit): nothing is extracted and the verdict is at least ``review``.
+    """
     started = time.perf_counter()
     meta = meta or {}
     try:
-        document = extract_guarded(data, name, limits, media_type=media_type)
+        if unread is not None:
+            document = Document(media_type="application/octet-stream", issues=[unread])
+        else:
+            document = extract_guarded(data, name, limits, media_type=media_type)
     except Exception as error:
         log.exception("extraction crashed on %s", name)
         document = Document(media_type="application/octet-stream",
@@ -60,7 +68,7 @@ def analyse(data: bytes, name: str, compiled: CompiledRuleSet, *, meta: dict[str
         media_type=document.media_type,
         verdict=verdict,
         findings=findings,
-        issues=[IssueOut(**i.model_dump()) for i in document.issues],
+        issues=list(document.issues),
         ruleset=RulesetInfo(version=compiled.version, sha256=compiled.sha256, rules=len(compiled.rules)),
         duration_ms=(time.perf_counter() - started) * 1000,
         suppressed=[s.__dict__ for s in suppressed],
@@ -69,9 +77,9 @@ def analyse(data: bytes, name: str, compiled: CompiledRuleSet, *, meta: dict[str
 
 def screen(data: bytes, name: str, compiled: CompiledRuleSet, store: AuditStore, *, actor: str, channel: str,
            meta: dict[str, str] | None = None, limits: Limits | None = None,
-           media_type: str | None = None) -> ScanResult:
+           media_type: str | None = None, unread: ExtractionIssue | None = None) -> ScanResult:
     """Screen one document and record it. Raises ``AuditError`` rather than return an unrecorded verdict."""
-    result = analyse(data, name, compiled, meta=meta, limits=limits, media_type=media_type)
+    result = analyse(data, name, compiled, meta=meta, limits=limits, media_type=media_type, unread=unread)
     record = store.append("screening", screening_body(result, actor=actor, channel=channel, file_name=name, meta=meta))
     result.audit_id = record.id
     return result

@@ -11,9 +11,13 @@ from pathlib import Path
 
 import click
 
+from ..audit import AuditStore
 from ..errors import ConfigError
-from ..models import ScanResult, Verdict
+from ..extract import issues
+from ..models import ExtractionIssue, ScanResult, Verdict
 from ..pipeline import screen
+from ..rules import CompiledRuleSet
+from ..settings import Settings
 from . import common
 from .render import result_text
 
@@ -90,20 +94,19 @@ def scan(paths: tuple[str, ...], rule_dirs: tuple[str, ...], audit_db: str | Non
     sys.exit(exit_status(verdicts))
 
 
-def _screen_file(path: Path, compiled, store, actor: str, meta: dict[str, str], settings) -> ScanResult:  # type: ignore[no-untyped-def]
+def _screen_file(path: Path, compiled: CompiledRuleSet, store: AuditStore, actor: str, meta: dict[str, str],
+                 settings: Settings) -> ScanResult:
+    """Screen one file; one that cannot be read, or is over the size limit, is recorded as ``review``."""
+    limits = settings.limits
+    unread: ExtractionIssue | None = None
+    data = b""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            unread = issues.issue(issues.LIMIT_EXCEEDED, f"{size} 字节，上限 {limits.max_bytes} 字节", path=str(path))
+        else:
+            data = path.read_bytes()
     except OSError as error:
-        data = b""
-        meta = {**meta}
-        result = screen(data, str(path), compiled, store, actor=actor, channel="cli", meta=meta, limits=settings.limits)
-        result.issues.insert(0, _read_issue(error))
-        return result
-    return screen(data, str(path), compiled, store, actor=actor, channel="cli", meta=meta, limits=settings.limits)
-
-
-def _read_issue(error: OSError):  # type: ignore[no-untyped-def]
-    from ..extract import issues
-    from ..models import IssueOut
-
-    return IssueOut(**issues.issue(issues.UNREADABLE, f"无法读取文件：{error.strerror}").model_dump())
+        unread = issues.issue(issues.UNREADABLE, f"无法读取文件：{error.strerror}", path=str(path))
+    return screen(data, str(path), compiled, store, actor=actor, channel="cli", meta=meta, limits=limits,
+                  unread=unread)

@@ -29,6 +29,8 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+from ..normalize.fold import class_body
+
 _ONE_CHARACTER = {sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN}
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
 _ASSERTS = {sre.ASSERT, sre.ASSERT_NOT}
@@ -317,14 +319,7 @@ def _digits() -> str:
     """``\\d`` as explicit ranges (every BMP decimal digit, and the whole supplementary planes): a
     class with a category in it makes the regex engine test every character the slow way."""
     codes = [code for code in range(0x10000) if unicodedata.category(chr(code)) == "Nd"]
-    ranges: list[list[int]] = []
-    for code in codes:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
-        else:
-            ranges.append([code, code])
-    body = "".join(re.escape(chr(lo)) + "-" + re.escape(chr(hi)) for lo, hi in ranges)
-    return body + "\U00010000-\U0010ffff"
+    return class_body(codes) + "\U00010000-\U0010ffff"
 
 
 def _first_class(items: Any) -> First | None:

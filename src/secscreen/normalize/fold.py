@@ -144,16 +144,18 @@ def tables() -> FoldTables:
     )
 
 
-def char_class(codes: list[int]) -> re.Pattern[str]:
-    """A regex for one of ``codes`` (sorted), written as merged ranges: a class of single characters
-    this large would make every search about 15 times slower."""
+def class_body(codes: list[int]) -> str:
+    """The inside of a regex character class for ``codes`` (sorted), written as merged ranges: a class
+    of single characters this large would make every search about 15 times slower."""
     ranges: list[list[int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
             ranges[-1][1] = code
         else:
             ranges.append([code, code])
-    if not ranges:
-        return re.compile("(?!)")
-    body = "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges)
-    return re.compile("[" + body + "]")
+    return "".join(re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "") for lo, hi in ranges)
+
+
+def char_class(codes: list[int]) -> re.Pattern[str]:
+    """A regex for one of ``codes`` (sorted)."""
+    return re.compile("[" + class_body(codes) + "]") if codes else re.compile("(?!)")
