@@ -18,6 +18,7 @@ from .archive import ZipExtractor
 from .base import ExtractContext, Extractor, Limits
 from .docx import DocxExtractor
 from .html import HtmlExtractor
+from .image import ImageExtractor
 from .ofd import OfdExtractor
 from .ole import OleExtractor
 from .pdf import PdfExtractor
@@ -37,6 +38,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     ZipExtractor(),
     OfdExtractor(),
     OleExtractor(),
+    ImageExtractor(),
 )
 
 #: formats recognised by content but not read: they get ``review`` with ``unsupported-format``

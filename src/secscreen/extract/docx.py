@@ -21,8 +21,9 @@ import zipfile
 from lxml import etree
 
 from ..models import Document, Part, Segment
-from . import issues, ooxml, sniff
+from . import issues, ocr, ooxml, sniff
 from .base import ExtractContext
+from .image import ocr_package
 from .wordml import StoryReader, hidden_styles, text_boxes, w, word_art
 from .zipguard import open_zip
 
@@ -131,7 +132,9 @@ class _DocxReader:
 
     def _image_check(self) -> None:
         found = ooxml.image_issue(self.archive, "word/media/", self.segments, self.ctx)
-        if found:
+        if found and ocr.enabled():
+            self.document.issues += ocr_package(self.archive, "word/media/", self.ctx, self.segments)
+        elif found:
             self.document.issues.append(found)
 
     def _embedded(self) -> None:

@@ -19,6 +19,7 @@ TYPE_MISMATCH = "type-mismatch"
 ENCODING_UNCERTAIN = "encoding-uncertain"
 PART_UNREADABLE = "part-unreadable"
 INTERNAL_ERROR = "internal-error"
+OCR_TEXT = "ocr-text"
 
 #: code -> (default action, Chinese explanation for reviewers)
 CATALOG: dict[str, tuple[Action, str]] = {
@@ -34,6 +35,7 @@ CATALOG: dict[str, tuple[Action, str]] = {
     ENCODING_UNCERTAIN: (Action.REVIEW, "无法可靠识别文本编码，内容可能未正确读取，需人工审核"),
     PART_UNREADABLE: (Action.REVIEW, "文件的部分内容无法读取，需人工审核"),
     INTERNAL_ERROR: (Action.REVIEW, "检查过程中发生内部错误，需人工审核"),
+    OCR_TEXT: (Action.REVIEW, "页面为扫描图像，文字经图像识别（OCR）读取，可能有误，需人工核对"),
 }
 
 

@@ -11,6 +11,8 @@ it cannot measure. Document info and XMP are read through pdfminer, which sees e
 - ``image-only-page``: pages with images or many filled paths (text converted to outlines) and
   (almost) no visible text, listed in ``pages`` (a scan with an OCR text layer is read: its invisible
   text over the picture counts as the page's text);
+- ``ocr-text``: image-only pages read by OCR (``extract.ocr``; at most ``ocr.MAX_PAGES`` of them, the
+  rest stay ``image-only-page``);
 - ``empty``: no page has any text and none is a picture (nothing on the pages was screened);
 - ``limit-exceeded`` / ``timeout``: pages beyond the limits were not read;
 - ``part-unreadable``: an embedded file too large to unpack.
@@ -26,7 +28,7 @@ import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
 from ...errors import LimitExceeded
 from ...models import Document, ExtractionIssue, Origin, Part, Segment
-from .. import issues, sniff
+from .. import issues, ocr, sniff
 from ..base import ExtractContext
 from .chars import Box, PageContent
 from .extras import (
@@ -39,6 +41,7 @@ from .extras import (
 )
 from .layout import page_segments
 from .miner_page import MinerDocument
+from .ocr_pages import ocr_pages
 from .pdfium_page import PdfiumPage
 
 log = logging.getLogger(__name__)
@@ -110,8 +113,10 @@ def _read(pdf: pdfium.PdfDocument, data: bytes, ctx: ExtractContext) -> Document
         detail = f"共 {len(pdf)} 页，只检查了前 {limit} 页"
         document.issues.append(issues.issue(issues.LIMIT_EXCEEDED, detail, path=ctx.path, pages=[limit + 1]))
     if scanned:
-        detail = "第 " + "、".join(str(n) for n in scanned) + " 页"
-        document.issues.append(issues.issue(issues.IMAGE_ONLY_PAGE, detail, path=ctx.path, pages=scanned))
+        unread = ocr_pages(pdf, scanned, ctx, path, document) if ocr.enabled() else scanned
+        if unread:
+            detail = "第 " + "、".join(str(n) for n in unread) + " 页"
+            document.issues.append(issues.issue(issues.IMAGE_ONLY_PAGE, detail, path=ctx.path, pages=unread))
     elif len(pdf) and not any(s.origin.part in _PAGE_PARTS for s in document.segments):
         document.issues.append(issues.issue(issues.EMPTY, "各页均未读出文字", path=ctx.path))
     _document_parts(pdf, miner, ctx, path, document)
