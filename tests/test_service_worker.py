@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,66 @@ def test_site_rules_given_to_the_service_are_applied_in_the_worker_processes(tmp
     assert result["verdict"] == "block"
     assert [f["rule_id"] for f in result["findings"]] == ["ST-001"]
     assert result["ruleset"]["sha256"] == app.state.service.compiled.sha256
+
+
+def hung_extraction(data: bytes, name: str, meta: dict[str, str], limits: Limits,
+                    media_type: str | None) -> object:
+    """Stands in for ``_analyse_in_worker``: an isolated extraction whose child hangs (pid written to ``name``)."""
+    from secscreen.extract.isolate import run_isolated
+
+    return run_isolated(data, name, limits, target=hang_reporting_pid)
+
+
+def hang_reporting_pid(sender: object, data: bytes, name: str, limits: Limits, media_type: str | None) -> None:
+    Path(name).write_text(str(os.getpid()), encoding="ascii")
+    time.sleep(120)
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")  # a zombie has ended
+
+
+def _group(pgid: int) -> list[int]:
+    """Running processes of process group ``pgid``."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+                members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_hung_extraction_child_does_not_outlive_the_worker_given_up_on(
+        compiled: CompiledRuleSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from secscreen.service import worker
+
+    monkeypatch.setattr(worker, "_analyse_in_worker", hung_extraction)
+    pool = ScreeningPool(compiled, (), str(tmp_path), workers=1, queue=0, hard_timeout=8)
+    pid_file = tmp_path / "child.pid"
+
+    async def run() -> int:
+        await pool.start()
+        worker_pid = next(iter(pool._pool()._processes))
+        with pytest.raises(WorkerTimeout):
+            await pool.analyse(b"PK\x03\x04", str(pid_file), {}, Limits(max_seconds=60), None)
+        return worker_pid
+
+    try:
+        worker_pid = asyncio.run(run())
+        child = int(pid_file.read_text())
+        deadline = time.monotonic() + 10
+        while (_running(child) or _group(worker_pid)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _running(child), "the extraction child survived its worker"
+        assert _group(worker_pid) == [], "processes of the stopped worker are still running"
+    finally:
+        pool.close()

@@ -5,6 +5,8 @@ processes, each compiling the rule set once). At most ``workers + queue`` docume
 more gets ``Saturated`` (HTTP 503) at once rather than waiting. A document that has not been answered
 within the hard timeout is given up: the pool's processes are stopped and a fresh pool is started, so a
 pathological file cannot hold a worker; the caller records it as ``review`` with issue ``timeout``.
+Each worker leads its own process group, so stopping a worker also stops the fork server and the
+extraction children (``extract.isolate``) it started: no orphan keeps parsing after its worker is gone.
 Documents that were running in the stopped pool are retried once in the new one.
 """
 
@@ -13,6 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -32,6 +37,8 @@ def _init_worker(rule_dirs: tuple[str, ...], cache_dir: str) -> None:
     global _WORKER_RULES
     from pathlib import Path
 
+    _own_process_group()
+
     _WORKER_RULES = compile_ruleset(load_ruleset(rule_dirs), Path(cache_dir))
     warm_up(_WORKER_RULES)
 
@@ -40,6 +47,15 @@ def warm_up(compiled: CompiledRuleSet) -> None:
     """Screen every rule's own examples once, so that lazy loads (word dictionary, regexes) happen now."""
     texts = [e if isinstance(e, str) else e.text for rule in compiled.rules.values() for e in rule.examples.match]
     analyse("\n".join([WARM_UP, *texts]).encode("utf-8"), "warm-up.txt", compiled)
+
+
+def _own_process_group() -> None:
+    """Lead a process group of our own: extraction children (and their fork server) join it, so stopping
+    the group stops them all and no child outlives a worker that was given up on."""
+    try:
+        os.setpgid(0, 0)
+    except (AttributeError, OSError):  # not on this platform: children are then only killed by their own timer
+        log.debug("worker %d could not lead its own process group", os.getpid())
 
 
 def _analyse_in_worker(data: bytes, name: str, meta: dict[str, str], limits: Limits,
@@ -120,15 +136,46 @@ class ScreeningPool:
             raise WorkerTimeout from error
 
     def _discard(self, executor: ProcessPoolExecutor) -> None:
-        """Stop every process of ``executor`` (if still current, a new pool starts on next use)."""
+        """Stop every process of ``executor`` and the extraction children they started (if still current,
+        a new pool starts on next use)."""
         if executor is self._executor:
             self._executor = None
-        processes = list(getattr(executor, "_processes", {}).values())
-        for process in processes:
-            process.terminate()
+        for process in _processes(executor):
+            kill_tree(process)
         executor.shutdown(wait=False, cancel_futures=True)
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def healthy(self) -> bool:
+        """False when the worker pool is known to be broken (it is restarted on the next document)."""
+        return not getattr(self._executor, "_broken", False)
+
+    def close(self, grace: float = 10.0) -> None:
+        """Stop the workers: documents already running get ``grace`` seconds, then every process tree is killed."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        processes = _processes(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in processes:
+            kill_tree(process)  # also a worker that ended: its extraction children may remain
+
+
+def _processes(executor: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
+def kill_tree(process: multiprocessing.process.BaseProcess) -> None:
+    """SIGKILL the process group the worker leads (the worker, its fork server, its extraction children,
+    also after the worker itself ended); the worker alone if it does not lead one (it had not finished
+    starting)."""
+    if process.pid is None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+        return
+    except (ProcessLookupError, PermissionError, AttributeError):
+        pass
+    if process.is_alive():
+        process.kill()
