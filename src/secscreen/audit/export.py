@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from .base import StoredRecord
@@ -41,17 +41,24 @@ def write_jsonl(records: Iterable[StoredRecord], out: TextIO, *, include_matched
     return count
 
 
-def write_csv(records: list[StoredRecord], out: TextIO, *, include_matched: bool,
-              decisions: list[StoredRecord] | None = None) -> int:
+def write_csv(records: Iterable[StoredRecord], out: TextIO, *, include_matched: bool,
+              decisions_of: Callable[[str], list[StoredRecord]] | None = None) -> int:
     """One row per record (``kind`` says which); a screening row summarises the decisions taken on it
-    (from ``decisions`` if given, else from the decision records among ``records``)."""
-    decided = _decisions_by_screening(records if decisions is None else decisions)
+    (asked of ``decisions_of`` per screening, so ``records`` can be streamed; without it, from the
+    decision records among ``records``, which are then read into memory)."""
+    if decisions_of is None:
+        records = list(records)
+        decided = _decisions_by_screening(records)
+        decisions_of = lambda screening_id: decided.get(screening_id, [])  # noqa: E731
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    count = 0
     for record in records:
-        row = _row(exported(record, include_matched), decided.get(record.id, []))
+        decisions = decisions_of(record.id) if record.kind == "screening" else []
+        row = _row(exported(record, include_matched), [d.body for d in decisions])
         writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
-    return len(records)
+        count += 1
+    return count
 
 
 def _row(body: dict[str, Any], decisions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -75,11 +82,11 @@ def _finding(finding: dict[str, Any]) -> str:
     return f"{finding.get('rule_id', '')}[{finding.get('action', '')}] {where}：{finding.get('context', '')}"
 
 
-def _decisions_by_screening(records: list[StoredRecord]) -> dict[str, list[dict[str, Any]]]:
-    decided: dict[str, list[dict[str, Any]]] = {}
+def _decisions_by_screening(records: list[StoredRecord]) -> dict[str, list[StoredRecord]]:
+    decided: dict[str, list[StoredRecord]] = {}
     for record in records:
         if record.kind == "decision":
-            decided.setdefault(str(record.body.get("screening_id")), []).append(record.body)
+            decided.setdefault(str(record.body.get("screening_id")), []).append(record)
     return decided
 
 
@@ -91,10 +98,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def first_difference(export_lines: Iterable[str], records: Iterable[StoredRecord]) -> str | None:
-    """Compare an earlier JSON Lines export with the live trail: every exported record must still be there,
-    at the same position with the same hash. Return what differs first, or None."""
-    live = {record.seq: (record.id, record.hash) for record in records}
+def first_difference(export_lines: Iterable[str], at: Callable[[int], StoredRecord | None]) -> str | None:
+    """Compare an earlier JSON Lines export with the live trail (``at(seq)``: the live record at ``seq``):
+    every exported record must still be there, at the same position with the same hash. Return what
+    differs first, or None. One line and one record at a time: constant memory for any trail."""
     compared = 0
     for number, line in enumerate(export_lines, start=1):
         if not line.strip():
@@ -105,8 +112,9 @@ def first_difference(export_lines: Iterable[str], records: Iterable[StoredRecord
             seq, record_id, digest = int(entry["seq"]), str(entry["id"]), str(entry["hash"])
         except (ValueError, KeyError, TypeError):
             return f"导出文件第 {number} 行不是有效的审计导出记录"
-        if seq not in live:
+        live = at(seq)
+        if live is None:
             return f"导出时存在的第 {seq} 条记录（编号 {record_id}）已不在审计库中（被删除）"
-        if live[seq] != (record_id, digest):
+        if (live.id, live.hash) != (record_id, digest):
             return f"第 {seq} 条记录（编号 {record_id}）与导出时不同（被改写、插入或调换顺序）"
     return None if compared else "导出文件中没有任何审计记录"

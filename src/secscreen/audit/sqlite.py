@@ -8,11 +8,14 @@ refuse UPDATE and DELETE of records and any head move other than one step forwar
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import json
+import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,8 +24,9 @@ from ..errors import AuditError
 from .base import GENESIS, SCHEMA_VERSION, StoredRecord, VerifyReport, canonical, chain_hash, new_id
 from .chain import Head, verify_rows
 
-#: layout of the database file (``PRAGMA user_version``); 0 = before the head and triggers existed
-STORE_FORMAT = 2
+#: layout of the database file (``PRAGMA user_version``); 0 = before the head and triggers existed,
+#: 2 = head and triggers, 3 = indexes on the record fields that queues and filters ask for
+STORE_FORMAT = 3
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS records (
@@ -58,7 +62,24 @@ CREATE TRIGGER IF NOT EXISTS head_no_delete BEFORE DELETE ON head
 BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be deleted'); END;
 """
 
+#: indexes only: records are never rewritten, so verification and hashes are unaffected (format 3)
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS records_kind_seq ON records (kind, seq);
+CREATE INDEX IF NOT EXISTS records_verdict ON records (json_extract(body, '$.verdict'), kind, seq);
+CREATE INDEX IF NOT EXISTS records_screening_id ON records (json_extract(body, '$.screening_id'), kind);
+CREATE INDEX IF NOT EXISTS records_actor ON records (json_extract(body, '$.actor'));
+CREATE INDEX IF NOT EXISTS records_by ON records (json_extract(body, '$.by'));
+CREATE INDEX IF NOT EXISTS records_sha256 ON records (json_extract(body, '$.sha256'));
+CREATE INDEX IF NOT EXISTS records_hash ON records (hash);
+"""
+
 _COLUMNS = "seq, id, kind, created_at, body, prev_hash, hash"
+#: screenings of a verdict without a decision; ``+s.id`` (no affinity) lets the decision lookup use its index
+UNDECIDED = ("FROM records s WHERE json_extract(s.body, '$.verdict') = ? AND s.kind = 'screening'{page} "
+             "AND NOT EXISTS (SELECT 1 FROM records d WHERE json_extract(d.body, '$.screening_id') = +s.id "
+             "AND d.kind = 'decision')")
+#: rows read per query when iterating the whole trail (constant memory, the lock is not held between chunks)
+CHUNK = 1000
 
 
 class SqliteAuditStore:
@@ -69,6 +90,7 @@ class SqliteAuditStore:
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             self._db = sqlite3.connect(str(path), timeout=timeout, isolation_level=None, check_same_thread=False)
             if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self._db.execute("PRAGMA journal_mode=WAL")
@@ -87,6 +109,8 @@ class SqliteAuditStore:
                 last = self._db.execute("SELECT seq, id, hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
                 self._db.execute("INSERT INTO head VALUES (1, ?, ?, ?)", last or (0, "", GENESIS))
             for statement in _statements(_TRIGGERS, "END;"):
+                self._db.execute(statement)
+            for statement in _statements(_INDEXES, ";"):
                 self._db.execute(statement)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             self._db.execute(f"PRAGMA user_version = {STORE_FORMAT}")
@@ -127,7 +151,8 @@ class SqliteAuditStore:
 
     def records(self, **filters: Any) -> list[StoredRecord]:
         """Records matching ``filters`` (verdict, actor, sha256, channel, kind, file_name, since, until,
-        screening_id, newest_first, limit), in chain order unless ``newest_first``."""
+        screening_id, before / after (seq, exclusive), newest_first, limit), in chain order unless
+        ``newest_first``. A page: ``newest_first=True, limit=n``, then ``before=`` the last seq shown."""
         where, params = _where(filters)
         order = "DESC" if filters.get("newest_first") else "ASC"
         limit = f" LIMIT {int(filters['limit'])}" if filters.get("limit") else ""
@@ -135,6 +160,52 @@ class SqliteAuditStore:
             rows = self._db.execute(f"SELECT {_COLUMNS} FROM records{where} ORDER BY seq {order}{limit}",
                                     params).fetchall()
         return [_record(r) for r in rows]
+
+    def iter_records(self, **filters: Any) -> Iterator[StoredRecord]:
+        """Like ``records`` in chain order, read ``CHUNK`` rows at a time: constant memory for any trail.
+        Records appended while iterating are not included."""
+        filters = {k: v for k, v in filters.items() if k not in ("newest_first", "limit", "after", "before")}
+        with self._lock:
+            last = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+        after = 0
+        while True:
+            chunk = self.records(**filters, after=after, before=last + 1, limit=CHUNK)
+            yield from chunk
+            if len(chunk) < CHUNK:
+                return
+            after = chunk[-1].seq
+
+    def at(self, seq: int) -> StoredRecord | None:
+        """The record at position ``seq`` of the chain."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM records WHERE seq = ?", (seq,)).fetchone()
+        return _record(row) if row else None
+
+    def has_hash(self, digest: str) -> bool:
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM records WHERE hash = ?", (digest,)).fetchone() is not None
+
+    def undecided(self, *, verdict: str = "review", before: int | None = None, limit: int = 50) -> list[StoredRecord]:
+        """Screenings with ``verdict`` and no decision recorded on them, newest first; a page of ``limit``
+        (``before``: continue below this seq). Answered from the indexes, not by reading every record."""
+        page = " AND s.seq < ?" if before else ""
+        params: list[Any] = [verdict, *([before] if before else []), int(limit)]
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_prefixed('s')} {UNDECIDED.format(page=page)} ORDER BY s.seq DESC LIMIT ?",
+                                    params).fetchall()
+        return [_record(r) for r in rows]
+
+    def count_undecided(self, *, verdict: str = "review") -> int:
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) {UNDECIDED.format(page='')}", (verdict,)).fetchone()[0])
+
+    def healthy(self) -> bool:
+        """The database answers and its chain head is registered (no detail: see ``verify``)."""
+        try:
+            with self._lock:
+                return self._head() is not None
+        except sqlite3.Error:
+            return False
 
     def verify(self) -> VerifyReport:
         try:
@@ -181,6 +252,15 @@ class _Transaction:
             self._lock.release()
 
 
+def _create_private(path: Path) -> None:
+    """A new audit file is readable by its owner only (it holds the matched text of block findings);
+    SQLite gives its -wal and -shm files the same permissions."""
+    if path.exists() or str(path) == ":memory:":
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _statements(script: str, terminator: str) -> list[str]:
     return [part.strip() + terminator for part in script.split(terminator) if part.strip()]
 
@@ -207,7 +287,15 @@ def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     if filters.get("until"):
         clauses.append("created_at < ?")
         params.append(filters["until"])
+    for key, op in (("before", "<"), ("after", ">")):
+        if filters.get(key) is not None:
+            clauses.append(f"seq {op} ?")
+            params.append(int(filters[key]))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{column.strip()}" for column in _COLUMNS.split(","))
 
 
 def _escape_like(text: str) -> str:

@@ -55,13 +55,13 @@ def verify(audit_db: str | None, anchor: str | None, earlier: str | None) -> Non
         ident = f"（编号 {report.first_bad_id}）" if report.first_bad_id else ""
         click.echo(f"审计链已被破坏：{where}{ident}：{report.reason}。此前 {report.checked} 条完好。")
         sys.exit(1)
-    if anchor and not any(r.hash == anchor.strip().lower() for r in store.records()):
+    if anchor and not store.has_hash(anchor.strip().lower()):
         click.echo(f"审计链自身完整（共 {report.checked} 条），但找不到留存的哈希 {anchor} 对应的记录："
                    "该记录及其后的记录可能已被整体删除或改写。")
         sys.exit(1)
     if earlier:
         with Path(earlier).open(encoding="utf-8") as lines:
-            difference = first_difference(lines, store.records())
+            difference = first_difference(lines, store.at)
         if difference:
             click.echo(f"审计链自身完整（共 {report.checked} 条），但与导出文件 {earlier} 不符：{difference}。")
             sys.exit(1)
@@ -117,12 +117,13 @@ def show(record_id: str, audit_db: str | None) -> None:
 def export(audit_db: str | None, fmt: str, output: str | None, include_matched: bool, **filters: str | None) -> None:
     """导出审计记录供检查（按链顺序）。"""
     store = common.store(audit_db)
-    records = store.records(**filters)
+    records = store.iter_records(**filters)  # streamed: constant memory for any size of trail
     with _opened(output, ENCODINGS[fmt]) as out:
         if fmt == "jsonl":
             count = write_jsonl(records, out, include_matched=include_matched)
         else:
-            count = write_csv(records, out, include_matched=include_matched, decisions=store.records(kind="decision"))
+            count = write_csv(records, out, include_matched=include_matched,
+                              decisions_of=lambda screening_id: decisions_for(store, screening_id))
     if output:
         note = "，含命中原文" if include_matched else "（已隐去“禁止发布”发现的命中原文）"
         click.echo(f"已导出 {count} 条记录到 {output}{note}。", err=True)

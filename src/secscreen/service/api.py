@@ -10,7 +10,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from ..audit import decisions_for
@@ -22,6 +22,7 @@ from .errors import BadRequest, NotFound
 from .receipts import Receipt
 from .review import decide
 from .screening import (
+    QUEUE_PAGE,
     DecisionView,
     ScreeningView,
     ScreenResponse,
@@ -33,7 +34,16 @@ from .screening import (
     status,
 )
 from .tokens import TokenInfo
-from .views import AuditRecordView, RulesView, VerifyView, audit_views, rules_view, verify_view
+from .views import (
+    MAX_PAGE,
+    AuditQuery,
+    AuditRecordView,
+    RulesView,
+    VerifyView,
+    audit_views,
+    rules_view,
+    verify_view,
+)
 
 router = APIRouter(prefix="/v1")
 META_FIELDS = ("title", "source", "url", "requester")
@@ -117,11 +127,16 @@ async def post_decision(request: Request, screening_id: str, body: DecisionIn,
                   channel="api")
 
 
-@router.get("/reviews", response_model=list[ScreeningView], summary="待审核队列：结论为 review 且尚无决定")
-async def get_reviews(request: Request, caller: Annotated[TokenInfo, Depends(auth.bearer(*auth.DECIDE))]
-                      ) -> list[ScreeningView]:
+@router.get("/reviews", response_model=list[ScreeningView],
+            summary="待审核队列：结论为 review 且尚无决定（最新在前；下一页以 before= 本页末条的 seq）")
+async def get_reviews(request: Request, caller: Annotated[TokenInfo, Depends(auth.bearer(*auth.DECIDE))],
+                      response: Response, before: Annotated[int | None, Query(ge=1)] = None,
+                      limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = QUEUE_PAGE) -> list[ScreeningView]:
     service = state(request)
-    return [screening_view(service, r, caller, auth.SEE_MATCHED) for r in pending_reviews(service)]
+    records = pending_reviews(service, before=before, limit=limit)
+    if len(records) == limit:
+        response.headers["X-Next-Before"] = str(records[-1].seq)
+    return [screening_view(service, r, caller, auth.SEE_MATCHED) for r in records]
 
 
 @router.get("/rules", response_model=RulesView, summary="生效的规则集：版本与规则")
@@ -146,10 +161,14 @@ async def post_try(request: Request, body: TryIn,
     return TryOut(findings=evaluation.findings, suppressed=[s.__dict__ for s in evaluation.suppressed])
 
 
-@router.get("/audit", response_model=list[AuditRecordView], summary="审计记录（最新在前）")
+@router.get("/audit", response_model=list[AuditRecordView],
+            summary="审计记录（最新在前；可按类型、结论、操作人、文件名、时间筛选；下一页以 before= 本页末条的 seq）")
 async def get_audit(request: Request, _: Annotated[TokenInfo, Depends(auth.bearer(*auth.AUDIT))],
-                    kind: str | None = None, verdict: str | None = None, limit: int = 50) -> list[AuditRecordView]:
-    return audit_views(state(request).store, kind=kind, verdict=verdict, limit=min(max(limit, 1), 1000))
+                    query: Annotated[AuditQuery, Query()], response: Response) -> list[AuditRecordView]:
+    views = audit_views(state(request).store, query)
+    if len(views) == query.limit:
+        response.headers["X-Next-Before"] = str(views[-1].seq)
+    return views
 
 
 @router.get("/audit/verify", response_model=VerifyView, summary="校验审计哈希链")

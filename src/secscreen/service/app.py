@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
@@ -67,9 +68,18 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
 
 def _meta_routes(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
-    async def healthz(request: Request) -> dict[str, Any]:
-        """Liveness for load balancers; no token, no detail beyond the rule-set version."""
-        return {"status": "ok", "ruleset": state(request).compiled.version}
+    async def healthz(request: Request) -> JSONResponse:
+        """Health for load balancers and monitoring; no token. Says whether the audit store answers and the
+        worker pool is usable (503 if not), nothing about why: the reason is in the service log."""
+        service = state(request)
+        checks = {"audit": service.store.healthy(), "workers": service.pool.healthy()}
+        for name, ok in checks.items():
+            if not ok:
+                log.error("health check: %s unavailable", name)
+        ok = all(checks.values())
+        body = {"status": "ok" if ok else "unavailable", "ruleset": service.compiled.version,
+                **{name: "ok" if good else "unavailable" for name, good in checks.items()}}
+        return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
     @app.get("/openapi.json", include_in_schema=False)
     async def openapi(_: Annotated[TokenInfo, Depends(auth.bearer(*Role))]) -> dict[str, Any]:

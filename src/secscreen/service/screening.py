@@ -145,8 +145,10 @@ def _finding_view(service: ServiceState, finding: dict[str, Any]) -> dict[str, A
     return {**finding, "title": rule.title if rule else "", "rationale": rule.rationale if rule else ""}
 
 
-def pending_reviews(service: ServiceState, limit: int = 200) -> list[StoredRecord]:
-    """Screenings with verdict review and no decision yet, newest first."""
-    decided = {r.body.get("screening_id") for r in service.store.records(kind="decision")}
-    candidates = service.store.records(kind="screening", verdict="review", newest_first=True)
-    return [r for r in candidates if r.id not in decided][:limit]
+#: review items shown per page of the queue
+QUEUE_PAGE = 50
+
+
+def pending_reviews(service: ServiceState, *, before: int | None = None, limit: int = QUEUE_PAGE) -> list[StoredRecord]:
+    """A page of screenings with verdict review and no decision yet, newest first (``before``: below this seq)."""
+    return service.store.undecided(verdict="review", before=before, limit=limit)

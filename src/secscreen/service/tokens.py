@@ -6,8 +6,10 @@ revoked_at). Revoking keeps the row so that audit records naming the token stay 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
+import os
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -56,6 +58,9 @@ def digest(token: str) -> str:
 class TokenStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():  # owner-only from the start, not after a window at the umask's mode
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self._db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30.0)
         self._db.executescript(_SCHEMA)
         path.chmod(0o600)

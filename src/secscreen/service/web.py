@@ -7,10 +7,12 @@ audit log with chain verification, rule list with a try box. Every POST carries 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
+from pydantic import ValidationError
 
 from ..cli.render import PART_LABELS
 from ..errors import ForbiddenError
@@ -20,11 +22,14 @@ from . import auth
 from .auth import state
 from .errors import BadRequest, NotFound
 from .review import DECISION_LABELS, decide
-from .screening import pending_reviews, screen, screening_view
+from .screening import QUEUE_PAGE, pending_reviews, screen, screening_view
 from .tokens import ROLE_LABELS, TokenInfo
-from .views import audit_views, rules_view, verify_view
+from .views import AuditQuery, audit_views, rules_view, verify_view
 
 router = APIRouter(include_in_schema=False)
+#: records per page of the audit view, and the filters it takes from the query string
+AUDIT_PAGE = 100
+AUDIT_FILTERS = ("kind", "verdict", "actor", "file_name", "since", "until", "before")
 WebUser = Annotated[TokenInfo, Depends(auth.session(*auth.WEB))]
 
 VERDICT_LABELS = {"pass": "通过", "review": "需人工审核", "block": "禁止发布"}
@@ -153,25 +158,47 @@ async def decision(request: Request, screening_id: str, user: WebUser) -> Respon
 
 
 @router.get("/reviews", response_class=HTMLResponse)
-async def reviews(request: Request, user: WebUser) -> Response:
+async def reviews(request: Request, user: WebUser, before: Annotated[int | None, Query(ge=1)] = None) -> Response:
     _require(user, auth.DECIDE)
     service = state(request)
-    items = [screening_view(service, r, user, auth.SEE_MATCHED) for r in pending_reviews(service)]
-    return page(request, "reviews.html", user, items=items)
+    records = pending_reviews(service, before=before, limit=QUEUE_PAGE)
+    items = [screening_view(service, r, user, auth.SEE_MATCHED) for r in records]
+    next_before = records[-1].seq if len(records) == QUEUE_PAGE else None
+    return page(request, "reviews.html", user, items=items, total=service.store.count_undecided(),
+                next_url=f"/reviews?before={next_before}" if next_before else "", first_page=before is None)
 
 
 @router.get("/audit", response_class=HTMLResponse)
 async def audit_page(request: Request, user: WebUser) -> Response:
     _require(user, auth.AUDIT)
-    return page(request, "audit.html", user, records=audit_views(state(request).store, limit=200), report=None)
+    return _audit(request, user, _audit_query(request), report=None)
 
 
 @router.post("/audit/verify", response_class=HTMLResponse)
 async def audit_verify(request: Request, user: WebUser) -> Response:
     _require(user, auth.AUDIT)
     await _form(request)
-    store = state(request).store
-    return page(request, "audit.html", user, records=audit_views(store, limit=200), report=verify_view(store.verify()))
+    return _audit(request, user, AuditQuery(limit=AUDIT_PAGE), report=verify_view(state(request).store.verify()))
+
+
+def _audit_query(request: Request) -> AuditQuery:
+    """The audit page's filters from the query string; empty fields are no filter."""
+    fields = {k: v.strip() for k, v in request.query_params.items() if k in AUDIT_FILTERS and v.strip()}
+    try:
+        return AuditQuery(**fields, limit=AUDIT_PAGE)
+    except ValidationError as error:
+        raise BadRequest("筛选条件不正确：" + "；".join(str(e["msg"]).removeprefix("Value error, ")
+                                                       for e in error.errors())) from error
+
+
+def _audit(request: Request, user: TokenInfo, query: AuditQuery, report: Any) -> Response:
+    records = audit_views(state(request).store, query)
+    shown = {k: v for k, v in query.model_dump().items() if k in AUDIT_FILTERS and k != "before" and v}
+    next_url = ""
+    if len(records) == query.limit:
+        next_url = "/audit?" + urlencode({**shown, "before": records[-1].seq})
+    return page(request, "audit.html", user, records=records, report=report, query=query, filters=shown,
+                next_url=next_url)
 
 
 @router.get("/rules", response_class=HTMLResponse)
