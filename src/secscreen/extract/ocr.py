@@ -40,8 +40,9 @@ DPI = 200
 MAX_SIDE = 3508
 #: a picture with more pixels than this is not decoded at all (a decompression bomb)
 MAX_PIXELS = 60_000_000
-#: seconds one page may take; a page is not started when less than this is left of the time budget
-PAGE_SECONDS = 6.0
+#: seconds one page may take on a busy machine (2–3 s idle); a page is not started when less than this
+#: is left of the time budget, so that the child running extraction is not killed mid-page
+PAGE_SECONDS = 10.0
 
 _MODELS = {
     "Det.model_path": "PP-OCRv6_det_small.onnx",
