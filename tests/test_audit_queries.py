@@ -121,7 +121,7 @@ def test_an_older_file_gets_the_indexes_on_open_and_still_verifies(tmp_path: Pat
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == audit_sqlite.STORE_FORMAT == 3
     assert db.execute("SELECT * FROM records ORDER BY seq").fetchall() == rows
-    assert db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'records_verdict'").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'records_verdict_seq'").fetchone()[0] == 1
     db.close()
     assert after.ok and after.head_hash == before.head_hash and after.checked == before.checked
 

@@ -62,13 +62,15 @@ CREATE TRIGGER IF NOT EXISTS head_no_delete BEFORE DELETE ON head
 BEGIN SELECT RAISE(ABORT, 'the audit chain head cannot be deleted'); END;
 """
 
-#: indexes only: records are never rewritten, so verification and hashes are unaffected (format 3)
-_INDEXES = """
+#: who screened (screenings) or who decided (decisions): one expression, so one index answers both
+ACTOR = "COALESCE(json_extract(body, '$.actor'), json_extract(body, '$.by'))"
+#: indexes only: records are never rewritten, so verification and hashes are unaffected (format 3);
+#: each ends in ``seq`` so that a newest-first page walks the index and stops at its LIMIT
+_INDEXES = f"""
 CREATE INDEX IF NOT EXISTS records_kind_seq ON records (kind, seq);
-CREATE INDEX IF NOT EXISTS records_verdict ON records (json_extract(body, '$.verdict'), kind, seq);
+CREATE INDEX IF NOT EXISTS records_verdict_seq ON records (json_extract(body, '$.verdict'), seq);
 CREATE INDEX IF NOT EXISTS records_screening_id ON records (json_extract(body, '$.screening_id'), kind);
-CREATE INDEX IF NOT EXISTS records_actor ON records (json_extract(body, '$.actor'));
-CREATE INDEX IF NOT EXISTS records_by ON records (json_extract(body, '$.by'));
+CREATE INDEX IF NOT EXISTS records_actor_seq ON records ({ACTOR}, seq);
 CREATE INDEX IF NOT EXISTS records_sha256 ON records (json_extract(body, '$.sha256'));
 CREATE INDEX IF NOT EXISTS records_hash ON records (hash);
 """
@@ -156,9 +158,12 @@ class SqliteAuditStore:
         where, params = _where(filters)
         order = "DESC" if filters.get("newest_first") else "ASC"
         limit = f" LIMIT {int(filters['limit'])}" if filters.get("limit") else ""
+        query = f"SELECT {_COLUMNS} FROM records{where} ORDER BY seq {order}{limit}"
+        if limit:  # pick the page's seqs first (from an index where one fits), then read just those rows
+            query = (f"SELECT {_COLUMNS} FROM records WHERE seq IN (SELECT seq FROM records{where} "
+                     f"ORDER BY seq {order}{limit}) ORDER BY seq {order}")
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM records{where} ORDER BY seq {order}{limit}",
-                                    params).fetchall()
+            rows = self._db.execute(query, params).fetchall()
         return [_record(r) for r in rows]
 
     def iter_records(self, **filters: Any) -> Iterator[StoredRecord]:
@@ -195,9 +200,11 @@ class SqliteAuditStore:
                                     params).fetchall()
         return [_record(r) for r in rows]
 
-    def count_undecided(self, *, verdict: str = "review") -> int:
+    def count_undecided(self, *, verdict: str = "review", at_most: int = 1000) -> int:
+        """How many screenings ``undecided`` would list, counted up to ``at_most`` + 1 (bounded work)."""
         with self._lock:
-            return int(self._db.execute(f"SELECT COUNT(*) {UNDECIDED.format(page='')}", (verdict,)).fetchone()[0])
+            return int(self._db.execute(f"SELECT COUNT(*) FROM (SELECT 1 {UNDECIDED.format(page='')} LIMIT ?)",
+                                        (verdict, at_most + 1)).fetchone()[0])
 
     def healthy(self) -> bool:
         """The database answers and its chain head is registered (no detail: see ``verify``)."""
@@ -269,8 +276,8 @@ def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if filters.get("actor"):  # who screened, or who decided
-        clauses.append("(json_extract(body, '$.actor') = ? OR json_extract(body, '$.by') = ?)")
-        params.extend([filters["actor"], filters["actor"]])
+        clauses.append(f"{ACTOR} = ?")
+        params.append(filters["actor"])
     for key in ("verdict", "sha256", "channel", "screening_id"):
         if filters.get(key):
             clauses.append(f"json_extract(body, '$.{key}') = ?")
