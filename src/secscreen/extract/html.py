@@ -1,7 +1,9 @@
 """HTML: visible text in reading order, plus what a reader or a crawler can still dig out.
 
 Block elements become segments (``line`` = source line, ``paragraph`` = block number in reading
-order). Text inside elements hidden by ``hidden``, ``display:none``, ``visibility:hidden`` or a zero
+order). A table row is one segment whose lines are its cells: a mark split across cells
+(``<td>机</td><td>密★10年</td>``) is one text in the compact view, while a mark alone in its cell
+is still alone on its line. Text inside elements hidden by ``hidden``, ``display:none``, ``visibility:hidden`` or a zero
 font size is reported with ``part: hidden``; ``title``/``alt``/``aria-label``/``placeholder``
 attributes with ``part: attribute``; ``<meta>`` content with ``part: metadata``; comments with
 ``part: comment``. Scripts and styles are not text a reader sees and are skipped.
@@ -52,14 +54,14 @@ class _Walker:
     def add_text(self, text: str | None, part: Part, line: int | None) -> None:
         if text:
             block = self.current(part, line)
-            if block.line is None:
+            if block.line is None and text.strip():
                 block.line = line
             block.chunks.append(text)
 
     def break_block(self, part: Part, line: int | None) -> None:
         self.blocks.append(_Block(part=part, line=line))
 
-    def walk(self, element: etree._Element, hidden: bool) -> None:
+    def walk(self, element: etree._Element, hidden: bool, in_row: bool = False) -> None:
         line = element.sourceline
         if isinstance(element, etree._Comment):
             if element.text and element.text.strip():
@@ -80,15 +82,24 @@ class _Walker:
         self._attributes(element, line)
         hidden = hidden or _is_hidden(element)
         part = Part.HIDDEN if hidden else (Part.TITLE if tag == "title" else Part.BODY)
-        block = tag in _BLOCK_TAGS
+        # a table row is one block; its cells (and blocks inside them) are lines of it
+        block = tag in _BLOCK_TAGS and not in_row
+        separator = tag in _BLOCK_TAGS and in_row
+        inside_row = in_row or tag == "tr"
         if block:
-            self.break_block(part, line)
+            # a row takes the source line of its first cell, so a pretty-printed row's lines line up
+            self.break_block(part, None if tag == "tr" else line)
+        elif separator:
+            self.add_text("\n", part, line)
         self.add_text(element.text, part, line)
         for child in element:
-            self.walk(child, hidden)
+            self.walk(child, hidden, inside_row)
             self.add_text(child.tail, part, child.sourceline)
         if block:
-            self.break_block(part, line)
+            # a row takes the source line of its first cell, so a pretty-printed row's lines line up
+            self.break_block(part, None if tag == "tr" else line)
+        elif separator:
+            self.add_text("\n", part, line)
 
     def _meta(self, element: etree._Element, line: int | None) -> None:
         name = (element.get("name") or element.get("property") or element.get("http-equiv") or "").strip()

@@ -1,4 +1,5 @@
-"""WordprocessingML stories -> segments: one segment per paragraph and text channel.
+"""WordprocessingML stories -> segments: one segment per paragraph and text channel (a table row's
+visible text is one segment, a line per paragraph of its cells).
 
 A *story* is a part's element tree (body, a header, a footnote, a text box). Its paragraphs are
 read in order, nested tables included; each paragraph's runs are joined before matching, and its
@@ -74,13 +75,30 @@ class StoryReader:
     hidden_styles: frozenset[str] = frozenset()
 
     def story(self, root: etree._Element, part: Part, name: str | None, start: int = 1) -> list[Segment]:
-        """Segments of every paragraph under ``root``; paragraph numbers count from ``start``."""
+        """Segments of every paragraph under ``root``; paragraph numbers count from ``start``.
+
+        The visible text of a table row is one segment, one line per paragraph of its cells (line
+        ``k`` of it is paragraph ``line + k``), so a mark split across cells is one text in the compact
+        view while a mark alone in its cell is still alone on its line. Other channels stay per paragraph.
+        """
         segments: list[Segment] = []
-        for number, (paragraph, in_table) in enumerate(blocks(root), start):
+        row: _Row | None = None
+        for number, (paragraph, tr) in enumerate(blocks(root), start):
             if number % _TIME_CHECK_PARAGRAPHS == 0:
                 self.ctx.check_time()
-            where = Part.TABLE if in_table and part is Part.BODY else part
-            segments += self.paragraph(paragraph, where, name, number)
+            where = Part.TABLE if tr is not None and part is Part.BODY else part
+            found = self.paragraph(paragraph, where, name, number)
+            if row is not None and row.element is not tr:
+                segments += row.segments(self.ctx, name)
+                row = None
+            if tr is None:
+                segments += found
+                continue
+            if row is None:
+                row = _Row(tr, where, number)
+            row.add(found)
+        if row is not None:
+            segments += row.segments(self.ctx, name)
         return segments
 
     def paragraph(self, paragraph: etree._Element, part: Part, name: str | None, number: int) -> list[Segment]:
@@ -158,6 +176,31 @@ class StoryReader:
                 out.instructions.append(child.text or "")
 
 
+@dataclass
+class _Row:
+    """The paragraphs of one table row being gathered into one visible segment."""
+
+    element: etree._Element
+    part: Part
+    first: int
+    lines: list[str] = field(default_factory=list)
+    others: list[Segment] = field(default_factory=list)
+
+    def add(self, found: list[Segment]) -> None:
+        visible = [s.text for s in found if s.origin.part is self.part]
+        self.lines.append(visible[0] if visible else "")
+        self.others += [s for s in found if s.origin.part is not self.part]
+
+    def segments(self, ctx: ExtractContext, name: str | None) -> list[Segment]:
+        filled = [k for k, line in enumerate(self.lines) if line.strip()]
+        if not filled:
+            return self.others
+        number = self.first + filled[0]
+        text = "\n".join(self.lines[filled[0] : filled[-1] + 1])
+        row = Segment(text=text, origin=origin(ctx, part=self.part, name=name, line=number, paragraph=number))
+        return [row, *self.others]
+
+
 def _invisible(properties: etree._Element) -> bool:
     """White text without a highlight or shading behind it, or text under 1.5 pt: there, but not seen."""
     size = properties.find(w("sz"))
@@ -186,16 +229,17 @@ def _to_symbol_plane(text: str, font: str) -> str:
     return "".join(symbol_char(f"{ord(c):x}", font) if 0x20 < ord(c) < 0x100 else c for c in text)
 
 
-def blocks(root: etree._Element, in_table: bool = False) -> Iterator[tuple[etree._Element, bool]]:
-    """Paragraphs under ``root`` in document order, with whether each sits in a table; never enters a paragraph."""
+def blocks(root: etree._Element, row: etree._Element | None = None) -> Iterator[tuple[etree._Element, etree._Element | None]]:
+    """Paragraphs under ``root`` in document order, each with the table row (``w:tr``) it sits in, if any;
+    never enters a paragraph. A nested table's paragraphs belong to the inner row."""
     for child in root:
         kind = local(child.tag)
         if kind == "p":
-            yield child, in_table
-        elif kind == "tbl":
-            yield from blocks(child, True)
+            yield child, row
+        elif kind == "tr":
+            yield from blocks(child, child)
         elif kind and kind not in _SKIP_BLOCK:
-            yield from blocks(child, in_table)
+            yield from blocks(child, row)
 
 
 def text_boxes(root: etree._Element) -> list[etree._Element]:
