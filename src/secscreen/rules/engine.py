@@ -1,7 +1,8 @@
 """Rules stage: candidate hits + conditions + allow-lists + overrides -> explained findings.
 
 Order for each candidate: dropped by the matcher (boundary, validator) -> the rule's conditions ->
-allow-list spans -> overrides (first that holds) -> repeat counts (``min_count``). Every candidate that
+allow-list spans -> overrides (first that holds) -> one mark, one finding (``dedupe``) -> repeat
+counts (``min_count``). Every candidate that
 does not become a finding is kept in ``suppressed`` with the reason, for ``secscreen rules try``.
 """
 
@@ -13,9 +14,10 @@ from ..models import Action, Document, Finding, Location, Part, Segment
 from ..normalize import PRIVATE_USE_RE, Normalized, fold_keyword, normalize
 from . import conditions as cond
 from .compiled import CompiledRuleSet
+from .dedupe import Spot, dedupe
 from .schema import Kind, Rule
 from .source import source_findings
-from .zones import layout
+from .zones import SegmentLines, layout
 
 SNIPPET_RADIUS = 24
 OBFUSCATION_RULE = "EX-004"
@@ -90,6 +92,7 @@ def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str]
                 candidates.append(_Candidate(rule, ctx, index, why=why))
     survivors = [c for c in candidates if not _allowed(c, allow_spans, document.segments, result)]
     survivors = [c for c in survivors if _apply_overrides(c, result)]
+    survivors = _dedupe(survivors, lines, result)
     survivors = _apply_counts(survivors, result)
     for candidate in survivors:
         result.findings.append(_finding(candidate))
@@ -138,6 +141,29 @@ def _apply_overrides(candidate: _Candidate, result: Evaluation) -> bool:
             candidate.why = [*why, override.reason]
             return True
     return True
+
+
+def _dedupe(candidates: list[_Candidate], lines: list[SegmentLines], result: Evaluation) -> list[_Candidate]:
+    """Drop hits that repeat a mark another hit of the same rule already reports (see ``dedupe``)."""
+    spots = [_spot(c, lines[c.segment_index]) for c in candidates]
+    dropped = dedupe(spots)
+    for index, reason in sorted(dropped.items()):
+        result.suppressed.append(_suppressed(candidates[index].rule, candidates[index].ctx, reason))
+    return [c for i, c in enumerate(candidates) if i not in dropped]
+
+
+def _spot(candidate: _Candidate, seg_lines: SegmentLines) -> Spot:
+    hit, segment, text = candidate.ctx.hit, candidate.ctx.segment, candidate.ctx.text
+    origin = segment.origin
+    first = origin.line + seg_lines.line_index(hit.ostart) if origin.line is not None else None
+    last = origin.line + seg_lines.line_index(max(hit.ostart, hit.oend - 1)) if origin.line is not None else None
+    return Spot(
+        rule_id=candidate.rule.id, rank=(candidate.action or candidate.rule.action).rank,
+        segment=candidate.segment_index, start=hit.ostart, end=hit.oend,
+        compact=normalize(text.original[hit.ostart : hit.oend]).compact, part=origin.part, page=origin.page,
+        path=origin.path, name=origin.name, lines=None if first is None or last is None else (first, last),
+        bbox=origin.bbox, segment_lines=len(seg_lines.starts), segment_length=len(segment.text),
+    )
 
 
 def _apply_counts(candidates: list[_Candidate], result: Evaluation) -> list[_Candidate]:
