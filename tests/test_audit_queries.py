@@ -133,3 +133,12 @@ def test_a_new_audit_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
     for file in (path, path.with_name(path.name + "-wal")):
         if file.exists():
             assert stat.S_IMODE(file.stat().st_mode) & 0o077 == 0, file
+
+
+def test_verify_does_not_wait_for_other_users_of_the_store(store: SqliteAuditStore) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    screening(store, "pass")
+    with store._lock, ThreadPoolExecutor(1) as pool:  # another thread of the service is mid-query on the store
+        report = pool.submit(store.verify).result(timeout=20)
+    assert report.ok and report.checked == 1

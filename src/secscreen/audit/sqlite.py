@@ -89,6 +89,7 @@ class SqliteAuditStore:
 
     def __init__(self, path: Path, timeout: float = 30.0) -> None:
         self.path = path
+        self._timeout = timeout
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -215,17 +216,23 @@ class SqliteAuditStore:
             return False
 
     def verify(self) -> VerifyReport:
+        """Walk the whole chain in one read snapshot, streaming rows (constant memory). It reads through a
+        connection of its own, so appends (WAL: readers and the writer do not block each other) and other
+        queries go on meanwhile, also from other threads of this process."""
         try:
-            with self._lock:
-                self._db.execute("BEGIN")  # one read snapshot: concurrent appends cannot confuse the check
-                try:
-                    row = self._db.execute("SELECT seq, id, hash FROM head WHERE one = 1").fetchone()
-                    rows = self._db.execute(f"SELECT {_COLUMNS} FROM records ORDER BY seq")
-                    return verify_rows(rows, Head(*row) if row else None)
-                finally:
-                    self._db.execute("COMMIT")
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self._timeout,
+                                 isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
             raise AuditError(f"无法读取审计库 {self.path}：{_why(error)}") from error
+        try:
+            db.execute("BEGIN")  # one read snapshot: concurrent appends cannot confuse the check
+            row = db.execute("SELECT seq, id, hash FROM head WHERE one = 1").fetchone()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM records ORDER BY seq")
+            return verify_rows(rows, Head(*row) if row else None)
+        except sqlite3.Error as error:
+            raise AuditError(f"无法读取审计库 {self.path}：{_why(error)}") from error
+        finally:
+            db.close()
 
     def _head(self) -> Head | None:
         row = self._db.execute("SELECT seq, id, hash FROM head WHERE one = 1").fetchone()

@@ -6,6 +6,7 @@ audit log with chain verification, rule list with a try box. Every POST carries 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -178,7 +179,7 @@ async def audit_page(request: Request, user: WebUser) -> Response:
 async def audit_verify(request: Request, user: WebUser) -> Response:
     _require(user, auth.AUDIT)
     await _form(request)
-    return _audit(request, user, AuditQuery(limit=AUDIT_PAGE), report=verify_view(state(request).store.verify()))
+    return _audit(request, user, AuditQuery(limit=AUDIT_PAGE), report=verify_view(await asyncio.to_thread(state(request).store.verify)))
 
 
 def _audit_query(request: Request) -> AuditQuery:
