@@ -7,6 +7,7 @@ Fail closed: a worker that crashes or runs out of time gives ``review`` with an 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from typing import Any
@@ -78,7 +79,8 @@ async def screen(service: ServiceState, data: bytes, name: str, *, meta: dict[st
         result = failed(service, data, name, issues.INTERNAL_ERROR, "")
     body = screening_body(result, actor=caller.name, channel=channel, file_name=name, meta=meta)
     body["role"] = caller.role.value
-    record = service.store.append("screening", body)
+    # off the event loop: an append waits for the disk (fsync) and, briefly, for other writers
+    record = await asyncio.to_thread(service.store.append, "screening", body)
     result.audit_id = record.id
     receipt = receipts.issue(service.key, sha256=result.sha256, verdict=result.verdict.value,
                              ruleset=result.ruleset.version, audit_id=record.id)
