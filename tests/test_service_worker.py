@@ -6,6 +6,7 @@ import asyncio
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,3 +137,19 @@ def test_a_hung_extraction_child_does_not_outlive_the_worker_given_up_on(
         assert _group(worker_pid) == [], "processes of the stopped worker are still running"
     finally:
         pool.close()
+
+
+def report_cpu_limit(sender: Any, *args: object) -> None:
+    import json
+    import resource
+
+    sender.send_bytes(json.dumps({"media_type": str(resource.getrlimit(resource.RLIMIT_CPU)[0])}).encode())
+
+
+def test_an_extraction_child_cannot_use_cpu_for_ever_even_if_its_parent_dies() -> None:
+    from secscreen.extract.isolate import GRACE, run_isolated
+
+    resource = pytest.importorskip("resource")
+    document = run_isolated(b"PK", "a.docx", Limits(max_seconds=5), target=report_cpu_limit)
+    cap = int(document.media_type)
+    assert cap != resource.RLIM_INFINITY and 5 + GRACE <= cap <= (5 + GRACE) * (os.cpu_count() or 1) + 2

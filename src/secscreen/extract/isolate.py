@@ -21,7 +21,9 @@ caller's main script is not re-run in the child, see ``_main_not_rerun``).
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -117,12 +119,25 @@ def _failed(code: str, detail: str, data: bytes, name: str) -> Document:
 
 
 def _bounded(target: Any, sender: Connection, data: bytes, name: str, limits: Limits, media_type: str | None) -> None:
-    """Cap the child's address space (``Limits.max_memory``), then run ``target``."""
+    """Cap the child's address space (``Limits.max_memory``) and its CPU time, then run ``target``.
+
+    The CPU cap (what all cores could use by the parent's wall-clock deadline, so it never fires first) is
+    a backstop: a child whose parent died before it could kill it still cannot parse for ever."""
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     except (ImportError, ValueError, OSError):  # not on this platform, or a lower hard limit is already set
+        pass
+    try:
+        import resource
+
+        hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+        # CPU time of all threads: at most cpu_count seconds per wall-clock second
+        seconds = math.ceil((limits.max_seconds + GRACE) * (os.cpu_count() or 1)) + 1
+        if hard == resource.RLIM_INFINITY or seconds < hard:
+            resource.setrlimit(resource.RLIMIT_CPU, (seconds, hard))
+    except (ImportError, ValueError, OSError):
         pass
     target(sender, data, name, limits, media_type)
 
