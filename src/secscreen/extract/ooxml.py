@@ -15,7 +15,7 @@ from functools import lru_cache
 from lxml import etree
 
 from ..errors import ExtractionError
-from ..models import ExtractionIssue, Origin, Part, Segment
+from ..models import Document, ExtractionIssue, Origin, Part, Segment
 from . import issues
 from .base import ExtractContext
 from .zipguard import read_member, read_named
@@ -179,3 +179,17 @@ def owners(archive: zipfile.ZipFile, rels_dir: str, ctx: ExtractContext) -> dict
                 posixpath.join(posixpath.dirname(source), target))
             found[member] = source
     return found
+
+
+def package_parts(archive: zipfile.ZipFile, ctx: ExtractContext, document: Document, *, root: str,
+                  drawing_dirs: tuple[str, ...]) -> None:
+    """What every XLSX/PPTX package holds besides its own content, added to ``document``: drawing,
+    chart and SmartArt text, a picture-only warning, properties, custom XML and embedded files."""
+    document.segments += drawing_text(archive, tuple(f"{root}{d}/" for d in drawing_dirs), ctx)
+    found = image_issue(archive, f"{root}media/", document.segments, ctx)
+    document.issues += [found] if found else []
+    document.segments += properties(archive, ctx)
+    document.segments += custom_xml(archive, ctx)
+    segments, inner = embedded(archive, under(archive, f"{root}embeddings/"), ctx)
+    document.segments += segments
+    document.issues += inner

@@ -35,14 +35,7 @@ class PptxExtractor:
             document.segments += list(_masters(presentation, ctx))
             slides = {slide.part.partname.lstrip("/"): n for n, slide in enumerate(presentation.slides, 1)}
             document.segments += _comments(archive, ctx, slides)
-            document.segments += ooxml.drawing_text(archive, ("ppt/charts/", "ppt/diagrams/"), ctx)
-            found = ooxml.image_issue(archive, "ppt/media/", document.segments, ctx)
-            document.issues += [found] if found else []
-            document.segments += ooxml.properties(archive, ctx)
-            document.segments += ooxml.custom_xml(archive, ctx)
-            segments, inner = ooxml.embedded(archive, ooxml.under(archive, "ppt/embeddings/"), ctx)
-            document.segments += segments
-            document.issues += inner
+            ooxml.package_parts(archive, ctx, document, root="ppt/", drawing_dirs=("charts", "diagrams"))
         return document
 
 

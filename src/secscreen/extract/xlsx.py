@@ -43,14 +43,7 @@ class XlsxExtractor:
             sheets: dict[str, tuple[int, str]] = {}
             document.segments = _workbook(data, archive, ctx, sheets)
             document.segments += _comments(archive, ctx, sheets)
-            document.segments += ooxml.drawing_text(archive, ("xl/drawings/", "xl/charts/", "xl/diagrams/"), ctx)
-            found = ooxml.image_issue(archive, "xl/media/", document.segments, ctx)
-            document.issues += [found] if found else []
-            document.segments += ooxml.properties(archive, ctx)
-            document.segments += ooxml.custom_xml(archive, ctx)
-            segments, inner = ooxml.embedded(archive, ooxml.under(archive, "xl/embeddings/"), ctx)
-            document.segments += segments
-            document.issues += inner
+            ooxml.package_parts(archive, ctx, document, root="xl/", drawing_dirs=("drawings", "charts", "diagrams"))
         return document
 
 
