@@ -152,3 +152,33 @@ def test_picture_without_text_stays_unread(compiled: CompiledRuleSet) -> None:
     image.save(out, format="PNG")
     result = analyse(out.getvalue(), "照片.png", compiled, limits=IN_PROCESS)
     assert (result.verdict.value, codes(result)) == ("review", {"image-content"})
+
+
+@pytest.mark.slow
+def test_pptx_made_of_a_stamped_scan_blocks(compiled: CompiledRuleSet) -> None:
+    from pptx import Presentation
+
+    presentation = Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[6])  # blank layout: no text at all
+    slide.shapes.add_picture(io.BytesIO(scan_png(mark=True)), 0, 0)
+    out = io.BytesIO()
+    presentation.save(out)
+    result = analyse(out.getvalue(), "扫描件.pptx", compiled, limits=IN_PROCESS)
+    assert result.verdict.value == "block"
+    assert [(f.rule_id, f.location.part) for f in stamp_findings(result)] == [("SS-001", Part.IMAGE_OCR)]
+    assert "ocr-text" in codes(result)
+
+
+@pytest.mark.slow
+def test_xlsx_made_of_a_stamped_scan_blocks(compiled: CompiledRuleSet) -> None:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as SheetImage
+
+    workbook = Workbook()
+    workbook.active.add_image(SheetImage(io.BytesIO(scan_png(mark=True))), "A1")
+    out = io.BytesIO()
+    workbook.save(out)
+    result = analyse(out.getvalue(), "扫描件.xlsx", compiled, limits=IN_PROCESS)
+    assert result.verdict.value == "block"
+    assert [(f.rule_id, f.location.part) for f in stamp_findings(result)] == [("SS-001", Part.IMAGE_OCR)]
+    assert "ocr-text" in codes(result)

@@ -21,9 +21,9 @@ import zipfile
 from lxml import etree
 
 from ..models import Document, Part, Segment
-from . import issues, ocr, ooxml, sniff
+from . import issues, ooxml, sniff
 from .base import ExtractContext
-from .image import ocr_package
+from .image import picture_check
 from .wordml import StoryReader, hidden_styles, text_boxes, w, word_art
 from .zipguard import open_zip
 
@@ -131,11 +131,7 @@ class _DocxReader:
                 self.segments += found
 
     def _image_check(self) -> None:
-        found = ooxml.image_issue(self.archive, "word/media/", self.segments, self.ctx)
-        if found and ocr.enabled():
-            self.document.issues += ocr_package(self.archive, "word/media/", self.ctx, self.segments)
-        elif found:
-            self.document.issues.append(found)
+        self.document.issues += picture_check(self.archive, "word/media/", self.ctx, self.segments)
 
     def _embedded(self) -> None:
         names = {m for kind, m in self.rels.values() if kind in ("package", "oleObject", "aFChunk")}

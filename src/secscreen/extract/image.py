@@ -97,3 +97,15 @@ def ocr_package(archive: zipfile.ZipFile, media_prefix: str, ctx: ExtractContext
     if len(read) < len(pictures):
         raised.append(issues.issue(issues.IMAGE_CONTENT, f"{len(pictures) - len(read)} 张图片未识别", path=ctx.path))
     return raised
+
+
+def picture_check(archive: zipfile.ZipFile, media_prefix: str, ctx: ExtractContext,
+                  segments: list[Segment]) -> list[ExtractionIssue]:
+    """For an Office package that is pictures with almost no text: OCR them when OCR is on, else say
+    the pictures were not read. A package with enough text raises nothing."""
+    from .ooxml import image_issue
+
+    found = image_issue(archive, media_prefix, segments, ctx)
+    if found is None:
+        return []
+    return ocr_package(archive, media_prefix, ctx, segments) if ocr.enabled() else [found]

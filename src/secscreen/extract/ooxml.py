@@ -184,10 +184,12 @@ def owners(archive: zipfile.ZipFile, rels_dir: str, ctx: ExtractContext) -> dict
 def package_parts(archive: zipfile.ZipFile, ctx: ExtractContext, document: Document, *, root: str,
                   drawing_dirs: tuple[str, ...]) -> None:
     """What every XLSX/PPTX package holds besides its own content, added to ``document``: drawing,
-    chart and SmartArt text, a picture-only warning, properties, custom XML and embedded files."""
+    chart and SmartArt text, the pictures of a picture-only package (OCR, or a warning), properties,
+    custom XML and embedded files."""
+    from .image import picture_check
+
     document.segments += drawing_text(archive, tuple(f"{root}{d}/" for d in drawing_dirs), ctx)
-    found = image_issue(archive, f"{root}media/", document.segments, ctx)
-    document.issues += [found] if found else []
+    document.issues += picture_check(archive, f"{root}media/", ctx, document.segments)
     document.segments += properties(archive, ctx)
     document.segments += custom_xml(archive, ctx)
     segments, inner = embedded(archive, under(archive, f"{root}embeddings/"), ctx)
