@@ -98,14 +98,21 @@ def inside(ctx: HitContext, pair: str, limit: int = 80) -> bool:
     return opening == closing or right.find(opening, 0, close_at) == -1
 
 
-def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
-    """Whether all given conditions hold, and the explanation of those that decided it."""
-    why: list[str] = []
+Outcome = tuple[bool, list[str]]
+_HOLDS: Outcome = (True, [])
+
+
+def _parts(conditions: Conditions, ctx: HitContext) -> Outcome:
     part = ctx.segment.origin.part
     if conditions.parts is not None and part not in conditions.parts:
         return False, [f"部位 {part.value} 不在 {[p.value for p in conditions.parts]} 中"]
     if conditions.not_parts is not None and part in conditions.not_parts:
         return False, [f"部位 {part.value} 被排除"]
+    return _HOLDS
+
+
+def _zones(conditions: Conditions, ctx: HitContext) -> Outcome:
+    why: list[str] = []
     if conditions.zones is not None:
         hit_zones = ctx.zones & set(conditions.zones)
         if not hit_zones:
@@ -113,6 +120,11 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
         why.append(f"位于{_zone_names(hit_zones)}")
     if conditions.not_zones is not None and ctx.zones & set(conditions.not_zones):
         return False, [f"位于被排除的 {sorted(ctx.zones & set(conditions.not_zones))} 区"]
+    return True, why
+
+
+def _line_shape(conditions: Conditions, ctx: HitContext) -> Outcome:
+    why: list[str] = []
     if conditions.standalone is not None:
         alone = standalone(ctx)
         if alone != conditions.standalone:
@@ -125,6 +137,11 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
         return False, ["不在行尾" if conditions.line_end else "位于行尾"]
     if conditions.title_like is not None and title_like(ctx) != conditions.title_like:
         return False, ["所在行不像标题或标签" if conditions.title_like else "所在行像标题"]
+    return True, why
+
+
+def _document_words(conditions: Conditions, ctx: HitContext) -> Outcome:
+    why: list[str] = []
     if conditions.in_document is not None:
         found = in_document(ctx, conditions.in_document)
         if found is None:
@@ -134,6 +151,11 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
         found = in_document(ctx, conditions.not_in_document)
         if found is not None:
             return False, [f"全文有“{found}”"]
+    return True, why
+
+
+def _near_words(conditions: Conditions, ctx: HitContext) -> Outcome:
+    why: list[str] = []
     if conditions.near is not None:
         word = near(ctx, conditions.near)
         if word is None:
@@ -143,6 +165,11 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
         word = near(ctx, conditions.not_near)
         if word is not None:
             return False, [f"附近有“{word}”"]
+    return True, why
+
+
+def _brackets(conditions: Conditions, ctx: HitContext) -> Outcome:
+    why: list[str] = []
     for pair in conditions.inside or []:
         if not inside(ctx, pair):
             return False, [f"不在 {pair} 之内"]
@@ -150,14 +177,31 @@ def check(conditions: Conditions, ctx: HitContext) -> tuple[bool, list[str]]:
     for pair in conditions.not_inside or []:
         if inside(ctx, pair):
             return False, [f"位于 {pair} 之内"]
-    if conditions.any_of is not None:
-        for alternative in conditions.any_of:
-            holds, reasons = check(alternative, ctx)
-            if holds:
-                why.extend(reasons)
-                break
-        else:
-            return False, ["其余条件均不满足（any_of）"]
+    return True, why
+
+
+def _alternatives(conditions: Conditions, ctx: HitContext) -> Outcome:
+    if conditions.any_of is None:
+        return _HOLDS
+    for alternative in conditions.any_of:
+        holds, reasons = check(alternative, ctx)
+        if holds:
+            return True, reasons
+    return False, ["其余条件均不满足（any_of）"]
+
+
+#: the named predicates, in the order they are tried (cheap and decisive first)
+CHECKS = (_parts, _zones, _line_shape, _document_words, _near_words, _brackets, _alternatives)
+
+
+def check(conditions: Conditions, ctx: HitContext) -> Outcome:
+    """Whether all given conditions hold, and the explanation of those that decided it."""
+    why: list[str] = []
+    for predicate in CHECKS:
+        holds, reasons = predicate(conditions, ctx)
+        if not holds:
+            return False, reasons
+        why.extend(reasons)
     return True, why
 
 
