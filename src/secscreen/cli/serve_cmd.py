@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..service.tokens import ROLE_LABELS, Role, TokenStore
+from ..service.tokens import DEFAULT_EXPIRY_DAYS, ROLE_LABELS, Role, TokenInfo, TokenStore
 from . import common
 
 
@@ -23,8 +23,11 @@ from . import common
 @click.option("--isolate/--no-isolate", "isolate", default=True, show_default=True,
               help="每个文件在单独的子进程中解析（超时只终止该文件）；关闭可提高吞吐量，超时则重启工作进程。")
 @click.option("--secure-cookies", is_flag=True, help="经 HTTPS 提供服务时为 Cookie 加 Secure 标志。")
+@click.option("--session-idle-minutes", default=30, show_default=True, type=click.IntRange(1, 24 * 60),
+              help="网页登录闲置超过该分钟数即失效，需重新登录。")
 def serve(host: str, port: int, rule_dirs: tuple[str, ...], audit_db: str | None, workers: int, queue: int,
-          max_upload_mb: int, document_seconds: float, isolate: bool, secure_cookies: bool) -> None:
+          max_upload_mb: int, document_seconds: float, isolate: bool, secure_cookies: bool,
+          session_idle_minutes: int) -> None:
     """启动 HTTP 服务：内容管理系统发布前调用的接口（/v1）与审核员网页（/）。"""
     import os
     from pathlib import Path
@@ -37,10 +40,11 @@ def serve(host: str, port: int, rule_dirs: tuple[str, ...], audit_db: str | None
     config = ServiceConfig(settings=common.settings(), rule_dirs=rule_dirs, audit_path=Path(path) if path else None,
                            workers=workers, queue=queue, max_request_bytes=max_upload_mb * 1024 * 1024,
                            document_seconds=document_seconds, isolate_extraction=isolate,
-                           secure_cookies=secure_cookies)
+                           secure_cookies=secure_cookies, session_idle_seconds=session_idle_minutes * 60)
     app = create_app(config)
     click.echo(f"secscreen 服务：http://{host}:{port}/ （规则集 {app.state.service.compiled.version}）", err=True)
-    if not any(t.revoked_at is None for t in app.state.service.tokens.all()):
+    store = app.state.service.tokens
+    if not any(t.live(store.now()) for t in store.all()):
         click.echo("提示：尚无有效令牌，请先运行 secscreen tokens create --role cms --name 门户网站CMS", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=True, server_header=False)
 
@@ -58,19 +62,32 @@ def _store() -> TokenStore:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]),
               help="cms 提交审查；reviewer 审核；officer 保密员（规则、改判）；auditor 审计。")
 @click.option("--name", required=True, help="令牌名称，记入审计，如 门户网站CMS、张三。")
-def create(role: str, name: str) -> None:
+@click.option("--expires-days", type=click.IntRange(0, 3650), default=None,
+              help="有效天数；0 表示永不过期。默认：cms 永不过期，reviewer/officer/auditor 90 天。")
+def create(role: str, name: str, expires_days: int | None) -> None:
     """创建令牌并只显示这一次（请立即妥善保存）。"""
-    info, secret = _store().create(name, Role(role))
+    days = DEFAULT_EXPIRY_DAYS[Role(role)] if expires_days is None else (expires_days or None)
+    info, secret = _store().create(name, Role(role), expires_days=days)
     click.echo(secret)
-    click.echo(f"已创建令牌 {info.id}：{info.name}（{ROLE_LABELS[info.role]}）。令牌只显示这一次。", err=True)
+    until = f"有效期至 {info.expires_at}" if info.expires_at else "永不过期"
+    click.echo(f"已创建令牌 {info.id}：{info.name}（{ROLE_LABELS[info.role]}），{until}。令牌只显示这一次。", err=True)
 
 
 @tokens.command("list")
 def list_tokens() -> None:
-    """列出令牌（不含令牌本身）。"""
-    for info in _store().all():
-        state = f"已吊销 {info.revoked_at}" if info.revoked_at else "有效"
-        click.echo(f"{info.id}  {info.role.value:<8}  {info.created_at}  {state}  {info.name}")
+    """列出令牌（不含令牌本身）：编号、角色、创建时间、状态、有效期、最近使用、名称。"""
+    store = _store()
+    for info in store.all():
+        expiry = f"至 {info.expires_at}" if info.expires_at else "永不过期"
+        used = f"最近使用 {info.last_used_at}" if info.last_used_at else "未使用"
+        click.echo(f"{info.id}  {info.role.value:<8}  {info.created_at}  {_state(info, store.now())}  {expiry}  "
+                   f"{used}  {info.name}")
+
+
+def _state(info: TokenInfo, now: float) -> str:
+    if info.revoked_at:
+        return f"已吊销 {info.revoked_at}"
+    return "已过期" if info.expired(now) else "有效"
 
 
 @tokens.command("revoke")

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from ..audit import open_store
 from ..errors import SecscreenError
 from ..rules import compile_ruleset, load_ruleset
-from . import api, auth, errors, keys, web
+from . import api, auth, errors, files, keys, web
 from .auth import state
 from .config import ServiceConfig
 from .state import ServiceState
@@ -33,8 +33,10 @@ def build_state(config: ServiceConfig) -> ServiceState:
     compiled = compile_ruleset(load_ruleset(config.rule_dirs), config.settings.cache_dir)
     pool = ScreeningPool(compiled, config.rule_dirs, str(config.settings.cache_dir), workers=config.workers,
                          queue=config.queue, hard_timeout=config.hard_timeout)
-    return ServiceState(config=config, key=keys.load_or_create(config.key_path), tokens=TokenStore(config.tokens_db),
-                        store=open_store(config.audit_db), compiled=compiled, pool=pool)
+    files.tighten(config.owned_files())
+    return ServiceState(config=config, key=keys.load_or_create(config.key_path),
+                        tokens=TokenStore(config.tokens_db, clock=config.clock), store=open_store(config.audit_db),
+                        compiled=compiled, pool=pool)
 
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:

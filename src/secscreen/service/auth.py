@@ -1,7 +1,8 @@
 """Who is calling. ``/v1``: ``Authorization: Bearer <token>``. Web page: a signed session cookie.
 
-The session cookie (HttpOnly, SameSite=Strict) holds ``token id . expiry . HMAC`` — never the token
-itself; the token is looked up on every request, so revoking it ends its sessions. Every web form carries
+The session cookie (HttpOnly, SameSite=Strict) holds ``session id . expiry . HMAC`` — never the token
+itself. The session row (token store) and its token are looked up on every request, so logging out,
+idling past ``session_idle_seconds``, revoking the token or its expiry ends the session on the server. Every web form carries
 a CSRF token derived from the session (HMAC, purpose ``csrf``); the login form uses a double-submit cookie.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
@@ -18,7 +18,7 @@ from ..errors import AuthError, ForbiddenError
 from . import keys
 from .errors import LoginRequired
 from .state import ServiceState
-from .tokens import Role, TokenInfo
+from .tokens import Role, TokenInfo, TokenStore
 
 SESSION_COOKIE = "secscreen_session"
 LOGIN_CSRF_COOKIE = "secscreen_login_csrf"
@@ -55,9 +55,9 @@ def bearer(*roles: Role) -> Callable[[Request], Awaitable[TokenInfo]]:
         scheme, _, secret = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise AuthError("缺少访问令牌（请求头 Authorization: Bearer <令牌>）")
-        token = state(request).tokens.lookup(secret.strip())
-        if token is None:
-            raise AuthError("访问令牌无效或已吊销")
+        tokens = state(request).tokens
+        token = live_token(tokens, secret.strip())
+        tokens.touch(token)
         return _allowed(token, roles)
 
     return dependency
@@ -75,22 +75,47 @@ def session(*roles: Role) -> Callable[[Request], Awaitable[TokenInfo]]:
     return dependency
 
 
-def session_token(request: Request) -> TokenInfo | None:
+def live_token(tokens: TokenStore, secret: str) -> TokenInfo:
+    """The token with this secret if it is live; else AuthError saying why (unknown, revoked, expired)."""
+    token = tokens.find(secret) if secret else None
+    if token is None:
+        raise AuthError("访问令牌无效")
+    if token.revoked_at is not None:
+        raise AuthError("访问令牌已吊销")
+    if token.expired(tokens.now()):
+        raise AuthError(f"访问令牌已于 {token.expires_at} 过期，请联系管理员重新签发")
+    return token
+
+
+def session_id(request: Request) -> str | None:
+    """The session id of a correctly signed, unexpired session cookie, else None."""
     service = state(request)
-    value = request.cookies.get(SESSION_COOKIE, "")
-    token_id, _, rest = value.partition(".")
+    sid, _, rest = request.cookies.get(SESSION_COOKIE, "").partition(".")
     expires, _, signature = rest.partition(".")
-    if not (token_id and expires.isdigit() and signature):
+    if not (sid and expires.isdigit() and signature):
         return None
-    if not keys.check(service.key, "session", f"{token_id}.{expires}", signature) or int(expires) < time.time():
+    if not keys.check(service.key, "session", f"{sid}.{expires}", signature) or int(expires) < service.tokens.now():
         return None
-    token = service.tokens.get(token_id)
-    return token if token is not None and token.revoked_at is None else None
+    return sid
+
+
+def session_token(request: Request) -> TokenInfo | None:
+    sid = session_id(request)
+    service = state(request)
+    return service.tokens.session_token(sid, service.config.session_idle_seconds) if sid else None
 
 
 def session_value(service: ServiceState, token: TokenInfo) -> str:
-    expires = int(time.time()) + service.config.session_seconds
-    return f"{token.id}.{expires}.{keys.sign(service.key, 'session', f'{token.id}.{expires}')}"
+    """A new server-side session for ``token``, as the signed cookie value."""
+    sid = service.tokens.open_session(token, service.config.session_seconds)
+    expires = int(service.tokens.now()) + service.config.session_seconds
+    return f"{sid}.{expires}.{keys.sign(service.key, 'session', f'{sid}.{expires}')}"
+
+
+def end_session(request: Request) -> None:
+    sid = session_id(request)
+    if sid:
+        state(request).tokens.close_session(sid)
 
 
 def csrf_token(request: Request) -> str:

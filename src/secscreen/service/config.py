@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,6 +26,10 @@ class ServiceConfig:
     document_seconds: float = 30.0
     #: lifetime of a web session (seconds)
     session_seconds: int = 8 * 3600
+    #: a web session unused this long (seconds) ends; the next page asks to log in again
+    session_idle_seconds: int = 30 * 60
+    #: the time (epoch seconds) for token expiry and sessions; tests inject a controllable clock
+    clock: Callable[[], float] = time.time
     #: also extract each document in its own killable child process (``extract.isolate``); without it a
     #: document past the budget is stopped by restarting the worker pool (slower to recover, faster per file)
     isolate_extraction: bool = True
@@ -45,6 +51,12 @@ class ServiceConfig:
     @property
     def key_path(self) -> Path:
         return self.home / "service.key"
+
+    def owned_files(self) -> list[Path]:
+        """Files the service creates and keeps private: its secret, the token store, the audit store (each
+        with SQLite's side files)."""
+        stores = [self.tokens_db, self.audit_db]
+        return [self.key_path] + [Path(f"{db}{suffix}") for db in stores for suffix in ("", "-wal", "-shm", "-journal")]
 
     @property
     def limits(self) -> Limits:

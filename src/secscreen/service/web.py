@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from pydantic import ValidationError
 
 from ..cli.render import PART_LABELS
-from ..errors import ForbiddenError
+from ..errors import AuthError, ForbiddenError
 from ..models import Part
 from ..rules.engine import try_text
 from . import auth
@@ -98,14 +98,18 @@ async def login(request: Request) -> Response:
         auth.check_login_csrf(request, str(form.get("csrf", "")))
         secret = str(form.get("token", "")).strip()
     service = state(request)
-    token = service.tokens.lookup(secret)
+    try:
+        token: TokenInfo | None = auth.live_token(service.tokens, secret)
+        message = "该令牌用于系统对接，不能登录网页"
+    except AuthError as error:
+        token, message = None, str(error)
     if token is None or token.role not in auth.WEB:
-        message = "令牌无效或已吊销" if token is None else "该令牌用于系统对接，不能登录网页"
         fresh = auth.new_login_csrf()
         response = page(request, "login.html", None, status_code=401, login_csrf=fresh, error=message)
         response.set_cookie(auth.LOGIN_CSRF_COOKIE, fresh, httponly=True, samesite="strict", path="/login",
                             secure=service.config.secure_cookies)
         return response
+    service.tokens.touch(token)
     response = RedirectResponse("/reviews" if token.role in auth.DECIDE else "/audit", 303)
     response.set_cookie(auth.SESSION_COOKIE, auth.session_value(service, token), max_age=service.config.session_seconds,
                         httponly=True, samesite="strict", secure=service.config.secure_cookies, path="/")
@@ -116,6 +120,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request, user: WebUser) -> Response:
     await _form(request)
+    auth.end_session(request)
     response = RedirectResponse("/login", 303)
     response.delete_cookie(auth.SESSION_COOKIE, path="/")
     return response
