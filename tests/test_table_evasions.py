@@ -173,11 +173,32 @@ def xlsx_table(rows: list[list[str]]) -> bytes:
 TABLES = {"html": html_table, "docx": docx_table, "xlsx": xlsx_table}
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: PII-010 needs the header row and the next row in one text; "
-                                       "a table row is one segment in HTML, DOCX and XLSX alike, so a roster "
-                                       "in a table is reported by its ID numbers (PII-001), not as a roster")
+ROSTERS = {
+    "id-numbers": (ROSTER, True),
+    "phones": ([["序号", "姓名", "联系电话"], ["1", "张某某", "13800138000"], ["2", "李某某", "13900139000"]], True),
+    "public-posts": ([["序号", "姓名", "职务", "单位"], ["1", "张三", "局长", "某某局"]], False),
+    "blank-form": ([["姓名", "身份证号", "联系电话"]], False),
+}
+
+
 @pytest.mark.parametrize("kind", list(TABLES))
-def test_known_miss_roster_rule_on_tables(compiled: CompiledRuleSet, kind: str) -> None:
-    data = TABLES[kind](ROSTER)
-    _, _, findings = screen(data, f"notice.{kind}", compiled)
-    assert any(f.rule_id == "PII-010" for f in findings)
+@pytest.mark.parametrize("roster", list(ROSTERS))
+def test_roster_rule_reads_a_table_header_with_the_row_under_it(compiled: CompiledRuleSet, kind: str,
+                                                               roster: str) -> None:
+    rows, expected = ROSTERS[roster]
+    _, document, findings = screen(TABLES[kind](rows), f"notice.{kind}", compiled)
+    found = [f for f in findings if f.rule_id == "PII-010"]
+    assert bool(found) is expected
+    for finding in found:  # reported once, on the header row, with its own characters
+        assert finding.action.value == "block" and finding.location.part is Part.TABLE
+        header = next(s.text for s in document.segments if s.origin.part is Part.TABLE)
+        assert finding.matched == header[finding.location.start : finding.location.end]
+        assert "姓名" in finding.matched
+    assert len(found) <= 1
+
+
+def test_two_separate_tables_are_not_read_as_one(compiled: CompiledRuleSet) -> None:
+    page = ("<html><body><table><tr><td>姓名</td><td>身份证号</td></tr></table><p>以下为统计数据。</p>"
+            "<table><tr><td>1</td><td>45010219800101001</td></tr></table></body></html>")
+    _, _, findings = screen(page.encode(), "notice.html", compiled)
+    assert [f for f in findings if f.rule_id == "PII-010"] == []

@@ -77,11 +77,11 @@ class _Walker:
             return
         if tag == "br":
             # a line break inside its block: a wrapped table cell must still match as one text
-            self.add_text("\n", Part.HIDDEN if hidden or _is_hidden(element) else Part.BODY, line)
+            self.add_text("\n", _part(tag, hidden or _is_hidden(element), in_row), line)
             return
         self._attributes(element, line)
         hidden = hidden or _is_hidden(element)
-        part = Part.HIDDEN if hidden else (Part.TITLE if tag == "title" else Part.BODY)
+        part = _part(tag, hidden, in_row or tag == "tr")
         # a table row is one block; its cells (and blocks inside them) are lines of it
         block = tag in _BLOCK_TAGS and not in_row
         separator = tag in _BLOCK_TAGS and in_row
@@ -115,6 +115,15 @@ class _Walker:
             if value and value.strip():
                 origin = Origin(part=Part.ATTRIBUTE, line=line, name=f"{element.tag}@{attribute}")
                 self.extras.append(Segment(text=value.strip(), origin=origin))
+
+
+def _part(tag: str, hidden: bool, in_row: bool) -> Part:
+    """Hidden wins; a table row's text is ``table`` (rules read rows two at a time); else body or title."""
+    if hidden:
+        return Part.HIDDEN
+    if in_row:
+        return Part.TABLE
+    return Part.TITLE if tag == "title" else Part.BODY
 
 
 def _is_hidden(element: etree._Element) -> bool:

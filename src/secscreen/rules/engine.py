@@ -17,6 +17,7 @@ from .compiled import CompiledRuleSet
 from .dedupe import Spot, dedupe
 from .schema import Kind, Rule
 from .source import source_findings
+from .tables import row_pairs
 from .zones import SegmentLines, layout
 
 SNIPPET_RADIUS = 24
@@ -90,6 +91,7 @@ def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str]
                 allow_spans.append((index, hit.ostart, hit.oend, rule))
             else:
                 candidates.append(_Candidate(rule, ctx, index, why=why))
+    candidates += _table_row_candidates(document, compiled, lines, whole, result)
     survivors = [c for c in candidates if not _allowed(c, allow_spans, document.segments, result)]
     survivors = [c for c in survivors if _apply_overrides(c, result)]
     survivors = _dedupe(survivors, lines, result)
@@ -100,6 +102,31 @@ def evaluate(document: Document, compiled: CompiledRuleSet, meta: dict[str, str]
     result.findings.extend(source_findings(document, compiled, meta))
     result.findings.sort(key=lambda f: (-f.action.rank, f.rule_id, f.location.start))
     return result
+
+
+def _table_row_candidates(document: Document, compiled: CompiledRuleSet, lines: list[SegmentLines], whole: str,
+                          result: Evaluation) -> list[_Candidate]:
+    """Hits of ``table_rows`` rules on each table row joined to the next one, reported on the first row."""
+    if not any(rule.table_rows for rule in compiled.rules.values()):
+        return []
+    found: list[_Candidate] = []
+    for pair in row_pairs(document):
+        first_row = len(document.segments[pair.index].text)
+        text = normalize(pair.for_matching)
+        for hit in compiled.matcher.match(text):
+            rule = compiled.rules[hit.rule_id]
+            if not rule.table_rows or hit.dropped or hit.ostart >= first_row:
+                continue
+            hit.oend = min(hit.oend, first_row)
+            seg_lines = lines[pair.index]
+            line_no = seg_lines.line_index(hit.ostart)
+            ctx = cond.HitContext(hit, pair.original, text, seg_lines.zones[line_no], line_no, whole)
+            holds, why = cond.check(rule.conditions, ctx)
+            if holds:
+                found.append(_Candidate(rule, ctx, pair.index, why=[*why, "表头行与下一行数据合并检查"]))
+            else:
+                result.suppressed.append(_suppressed(rule, ctx, "条件不满足：" + "；".join(why)))
+    return found
 
 
 def _suppressed(rule: Rule, ctx: cond.HitContext, reason: str) -> Suppressed:

@@ -119,6 +119,7 @@ class Rule(Strict):
     validators: list[str] = Field(default_factory=list)
     boundary: bool = Field(default=True, description="drop keyword hits that cut through a word (jieba)")
     cross_lines: bool = Field(default=True, description="a match may run over a line break (wrapped table cells)")
+    table_rows: bool = Field(default=False, description="also match on each table row joined to the next row")
     max_gap: int = Field(default=2, ge=0, le=10, description="noise characters allowed between two characters")
     source: SourceSpec | None = None
     applies_to: list[str] = Field(default_factory=lambda: ["*"], description="allow rules: ids or categories")
