@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from secscreen.service import ServiceConfig, create_app
+from secscreen.service import ServiceConfig, create_app, files
 from secscreen.service.auth import SESSION_COOKIE
 from secscreen.service.state import ServiceState
 from secscreen.service.tokens import Role
@@ -191,3 +192,38 @@ def test_sessions_past_their_lifetime_are_deleted_from_the_store(site: Site) -> 
     oldest = db.execute("SELECT MIN(created_at) FROM sessions").fetchone()[0]
     db.close()
     assert oldest >= site.clock.now - site.service.config.session_seconds
+
+
+def test_serve_passes_the_idle_timeout_and_warns_when_there_is_no_live_token(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from secscreen.cli import cli
+
+    served: list[ServiceConfig] = []
+
+    def run(app: FastAPI, **_: object) -> None:
+        served.append(app.state.service.config)
+        app.state.service.close()
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    result = CliRunner().invoke(cli, ["serve", "--workers", "0", "--session-idle-minutes", "10"])
+    assert result.exit_code == 0, result.output
+    assert served[0].session_idle_seconds == 600
+    assert "尚无有效令牌" in result.stderr
+
+
+def test_a_file_that_cannot_be_restricted_is_reported_in_the_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "audit.sqlite3"
+    path.write_bytes(b"")
+    path.chmod(0o644)
+
+    def refuse(self: Path, mode: int) -> None:
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(Path, "chmod", refuse)
+    with caplog.at_level(logging.WARNING, logger="secscreen.service"):
+        assert files.tighten([path, tmp_path / "missing"]) == []
+    assert any("audit.sqlite3" in r.getMessage() and "by hand" in r.getMessage() for r in caplog.records)
