@@ -6,7 +6,9 @@ They only decide; they never search for new hits. The docs list each with what i
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..match import Hit
 from ..models import Segment
@@ -99,6 +101,7 @@ def inside(ctx: HitContext, pair: str, limit: int = 80) -> bool:
 
 
 Outcome = tuple[bool, list[str]]
+W = TypeVar("W", list[str], Near)
 _HOLDS: Outcome = (True, [])
 
 
@@ -140,32 +143,29 @@ def _line_shape(conditions: Conditions, ctx: HitContext) -> Outcome:
     return True, why
 
 
-def _document_words(conditions: Conditions, ctx: HitContext) -> Outcome:
+def _words(scope: str, wanted: W | None, unwanted: W | None, find: Callable[[W], str | None],
+           listed: Callable[[W], list[str]]) -> Outcome:
+    """Words that must (or must not) occur in ``scope`` (全文 / 附近), found by ``find``."""
     why: list[str] = []
-    if conditions.in_document is not None:
-        found = in_document(ctx, conditions.in_document)
+    if wanted is not None:
+        found = find(wanted)
         if found is None:
-            return False, [f"全文没有 {conditions.in_document}"]
-        why.append(f"全文有“{found}”")
-    if conditions.not_in_document is not None:
-        found = in_document(ctx, conditions.not_in_document)
+            return False, [f"{scope}没有 {listed(wanted)}"]
+        why.append(f"{scope}有“{found}”")
+    if unwanted is not None:
+        found = find(unwanted)
         if found is not None:
-            return False, [f"全文有“{found}”"]
+            return False, [f"{scope}有“{found}”"]
     return True, why
+
+
+def _document_words(conditions: Conditions, ctx: HitContext) -> Outcome:
+    return _words("全文", conditions.in_document, conditions.not_in_document,
+                  lambda words: in_document(ctx, words), lambda words: words)
 
 
 def _near_words(conditions: Conditions, ctx: HitContext) -> Outcome:
-    why: list[str] = []
-    if conditions.near is not None:
-        word = near(ctx, conditions.near)
-        if word is None:
-            return False, [f"附近没有 {conditions.near.words}"]
-        why.append(f"附近有“{word}”")
-    if conditions.not_near is not None:
-        word = near(ctx, conditions.not_near)
-        if word is not None:
-            return False, [f"附近有“{word}”"]
-    return True, why
+    return _words("附近", conditions.near, conditions.not_near, lambda spec: near(ctx, spec), lambda spec: spec.words)
 
 
 def _brackets(conditions: Conditions, ctx: HitContext) -> Outcome:
