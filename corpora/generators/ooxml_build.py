@@ -81,22 +81,19 @@ def docx(body: str, *, header: str | None = None, footer: str | None = None, fir
     rels: list[tuple[str, str, str]] = []  # (id, type, target)
     parts: list[tuple[str, str, str]] = []  # (member, content-type key, xml)
     refs = ""
-    if header is not None:
-        rels.append(("rIdH1", "header", "header1.xml"))
-        parts.append(("word/header1.xml", "header", f"<w:hdr {NS}>{p(header)}</w:hdr>"))
-        refs += '<w:headerReference w:type="default" r:id="rIdH1"/>'
-    if first_header is not None:
-        rels.append(("rIdH2", "header", "header2.xml"))
-        parts.append(("word/header2.xml", "header", f"<w:hdr {NS}>{p(first_header)}</w:hdr>"))
-        refs += '<w:headerReference w:type="first" r:id="rIdH2"/>'
-    if footer is not None:
-        rels.append(("rIdF1", "footer", "footer1.xml"))
-        parts.append(("word/footer1.xml", "footer", f"<w:ftr {NS}>{p(footer)}</w:ftr>"))
-        refs += '<w:footerReference w:type="default" r:id="rIdF1"/>'
-    if even_footer is not None:
-        rels.append(("rIdF2", "footer", "footer2.xml"))
-        parts.append(("word/footer2.xml", "footer", f"<w:ftr {NS}>{p(even_footer)}</w:ftr>"))
-        refs += '<w:footerReference w:type="even" r:id="rIdF2"/>'
+    stories = (  # (text, relationship id, kind, part number, reference type)
+        (header, "rIdH1", "header", 1, "default"),
+        (first_header, "rIdH2", "header", 2, "first"),
+        (footer, "rIdF1", "footer", 1, "default"),
+        (even_footer, "rIdF2", "footer", 2, "even"),
+    )
+    for text, rid, kind, number, reference in stories:
+        if text is None:
+            continue
+        root = "w:hdr" if kind == "header" else "w:ftr"
+        rels.append((rid, kind, f"{kind}{number}.xml"))
+        parts.append((f"word/{kind}{number}.xml", kind, f"<{root} {NS}>{p(text)}</{root}>"))
+        refs += f'<w:{kind}Reference w:type="{reference}" r:id="{rid}"/>'
     for key, tag, text in (("footnotes", "footnote", footnote), ("endnotes", "endnote", endnote)):
         if text is not None:
             rels.append((f"rId{key}", key, f"{key}.xml"))
